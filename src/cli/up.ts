@@ -1,0 +1,97 @@
+/**
+ * `kubeling up`: the all-in-one cluster on this machine. Creates the data dir and PKI, opens the
+ * store, starts the API server, writes and merges the kubeconfig, and prints each step with its
+ * timing. SIGINT/SIGTERM shut everything down cleanly; a restart keeps all state.
+ */
+import { mkdirSync, chmodSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { OptionSpec, ParsedOptions } from './options.js';
+import { acquireLock } from './lock.js';
+import { ensurePki, hostIdentity } from '../pki/index.js';
+import { openStore } from '../storage/index.js';
+import { startCompactor } from '../storage/compactor.js';
+import { startApiServer } from '../apiserver/index.js';
+import { buildKubeconfig, writeKubeconfig, mergeKubeconfig, defaultKubeconfigPath } from './kubeconfig.js';
+import { createLogger } from './log.js';
+
+export const upOptions: OptionSpec[] = [
+  { name: 'data-dir', type: 'string', default: '', help: 'where state, PKI and logs live (default ~/.kubeling)' },
+  { name: 'port', type: 'number', default: 6443, help: 'API server port (0 picks a free one)' },
+  { name: 'bind-address', type: 'string', default: '0.0.0.0', help: 'address the API server listens on' },
+  { name: 'store', type: 'string', default: 'sqlite', help: 'sqlite | memory:// | etcd://host:port,host:port' },
+  { name: 'kubeconfig', type: 'boolean', default: true, help: 'merge a "kubeling" context into $KUBECONFIG or ~/.kube/config and switch to it (--no-kubeconfig skips)' },
+  { name: 'compaction-interval', type: 'number', default: 300, help: 'seconds between storage compactions' },
+  { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
+  { name: 'help', type: 'boolean', default: false, help: 'show this help' },
+];
+
+function step(label: string, t0: bigint): void {
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  process.stdout.write(`✓ ${label} (${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms)\n`);
+}
+
+export async function up(o: ParsedOptions): Promise<void> {
+  const started = process.hrtime.bigint();
+  const dataDir = resolve(String(o['data-dir'] || join(homedir(), '.kubeling')));
+  const log = createLogger(String(o['log-format']), join(dataDir, 'kubeling.log'));
+
+  let t = process.hrtime.bigint();
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const release = acquireLock(join(dataDir, 'kubeling.lock'));
+  step(`data dir ${dataDir}`, t);
+
+  t = process.hrtime.bigint();
+  const id = hostIdentity();
+  const pki = await ensurePki(dataDir, id);
+  step(pki.created ? 'created cluster CA and certificates' : 'loaded cluster CA and certificates', t);
+
+  t = process.hrtime.bigint();
+  const storeSpec = String(o.store);
+  const store = await openStore(storeSpec, { dataDir });
+  const stopCompactor = startCompactor(store, { intervalMs: Number(o['compaction-interval']) * 1000 });
+  step(`storage ${storeSpec === 'sqlite' ? join(dataDir, 'state.db') : storeSpec.replace(/\/\/.*@/, '//')}`, t);
+
+  t = process.hrtime.bigint();
+  const api = await startApiServer({
+    store,
+    tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },
+    port: Number(o.port),
+    host: String(o['bind-address']),
+    advertiseAddress: id.ips[0] ?? '127.0.0.1',
+    log: (msg, f) => log.info(f ?? {}, msg),
+  });
+  const url = `https://127.0.0.1:${api.port}`;
+  step(`API server listening on ${url}`, t);
+
+  t = process.hrtime.bigint();
+  const kc = buildKubeconfig({ name: 'kubeling', server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  const adminPath = join(dataDir, 'admin.kubeconfig');
+  writeKubeconfig(adminPath, kc);
+  if (o.kubeconfig !== false) {
+    const target = defaultKubeconfigPath();
+    mergeKubeconfig(target, kc, { setCurrentContext: true });
+    step(`kubeconfig: context "kubeling" merged into ${target} and selected`, t);
+  } else {
+    step(`kubeconfig written to ${adminPath}`, t);
+  }
+  const total = Number(process.hrtime.bigint() - started) / 1e6;
+  process.stdout.write(`\nKubeling is up in ${Math.round(total)} ms. Try: kubectl get ns\n(admin kubeconfig: ${adminPath}; stop with Ctrl-C)\n`);
+
+  let stopping = false;
+  const shutdown = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${sig} received, shutting down…\n`);
+    const t1 = process.hrtime.bigint();
+    stopCompactor();
+    await api.stop();
+    await store.close();
+    release();
+    step('stopped', t1);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
