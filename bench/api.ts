@@ -59,7 +59,7 @@ async function startUp(dataDir: string, home: string): Promise<{ proc: ReturnTyp
   const proc = spawn(process.execPath, [mainJs, 'up', '--data-dir', dataDir, '--port', '0', '--no-kubeconfig', '--bind-address', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HOME: home } });
   let out = '';
   const port = await new Promise<number>((resolve) => {
-    proc.stdout!.on('data', (d: Buffer) => {
+    proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m && /Kubeling is up/.test(out)) resolve(Number(m[1]));

@@ -2,9 +2,12 @@
  * The generic shape of every Kubernetes object as the API machinery handles it. Typed views of
  * individual kinds come from kubernetes-types; the machinery itself only needs metadata.
  */
-import type { ObjectMeta, OwnerReference, ManagedFieldsEntry } from 'kubernetes-types/meta/v1.js';
+import type { ObjectMeta as K8sObjectMeta, OwnerReference, ManagedFieldsEntry } from 'kubernetes-types/meta/v1.js';
 
-export type { ObjectMeta, OwnerReference, ManagedFieldsEntry };
+/** kubernetes-types marks system fields readonly; the API machinery is what sets them. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type ObjectMeta = Mutable<K8sObjectMeta>;
+export type { OwnerReference, ManagedFieldsEntry };
 
 /** Any API object: apiVersion, kind, metadata and kind-specific fields (spec, status, data...). */
 export interface KubeObject {

@@ -41,7 +41,7 @@ export function initSystemMeta(def: ResourceDef, obj: KubeObject, now: Date): vo
   const m = obj.metadata;
   if (!m.name && m.generateName) m.name = m.generateName + generateNameSuffix();
   m.uid = randomUUID();
-  m.creationTimestamp = rfc3339(now) as unknown as typeof m.creationTimestamp;
+  m.creationTimestamp = rfc3339(now);
   delete m.resourceVersion;
   delete m.deletionTimestamp;
   delete m.deletionGracePeriodSeconds;

@@ -183,13 +183,13 @@ export async function createObject(ctx: OpContext, input: KubeObject, opts: { su
   if (def.subresources?.status) delete obj.status;
   def.strategy.default?.(obj);
   def.strategy.prepareForCreate?.(obj);
-  await runAdmission(ctx.deps.admission.filter((p) => p.admit), admissionAttrs(ctx, 'CREATE', obj.metadata.name ?? '', opts.subresource ?? '', obj));
+  await runAdmission(ctx.deps.admission.filter((p) => p.admit !== undefined), admissionAttrs(ctx, 'CREATE', obj.metadata.name ?? '', opts.subresource ?? '', obj));
   const errs = [
     ...validateObjectMeta(obj.metadata, { namespaced: def.namespaced, nameRule: def.strategy.nameRule ?? 'subdomain' }),
     ...(def.strategy.validate?.(obj) ?? []),
   ];
   if (errs.length) throw invalid(def, obj, errs);
-  await runAdmission(ctx.deps.admission.filter((p) => p.validate), admissionAttrs(ctx, 'CREATE', obj.metadata.name ?? '', opts.subresource ?? '', obj));
+  await runAdmission(ctx.deps.admission.filter((p) => p.validate !== undefined), admissionAttrs(ctx, 'CREATE', obj.metadata.name ?? '', opts.subresource ?? '', obj));
   await allocate(ctx, obj, undefined);
   if (!opts.skipManagedFields) {
     updateManagedFields(undefined, obj, {
@@ -282,7 +282,12 @@ export async function updateObject(
     }
     obj.apiVersion = apiVersionOf(def);
     obj.kind = def.kind;
-    if (sub === 'status') {
+    if (sub === 'finalize') {
+      // namespaces/finalize changes only spec.finalizers (the namespace controller's last step).
+      const fin = deepCopy(cur);
+      fin.spec = { ...((cur.spec) ?? {}), finalizers: (obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] };
+      obj = fin;
+    } else if (sub === 'status') {
       // Status writes change only status (metav1.ResetObjectMetaForStatus + spec from the old object).
       const statusOnly = deepCopy(cur);
       statusOnly.status = obj.status;
@@ -295,7 +300,7 @@ export async function updateObject(
     carrySystemMeta(def, obj, cur);
     def.strategy.default?.(obj);
     if (sub !== 'status') def.strategy.prepareForUpdate?.(obj, cur);
-    await runAdmission(deps.admission.filter((p) => p.admit), admissionAttrs(ctx, 'UPDATE', name, sub, obj, cur));
+    await runAdmission(deps.admission.filter((p) => p.admit !== undefined), admissionAttrs(ctx, 'UPDATE', name, sub, obj, cur));
     const errs = [
       ...validateObjectMeta(obj.metadata, { namespaced: def.namespaced, nameRule: def.strategy.nameRule ?? 'subdomain' }),
       ...validateObjectMetaUpdate(obj.metadata, cur.metadata),
@@ -303,7 +308,7 @@ export async function updateObject(
       ...(def.strategy.validateUpdate?.(obj, cur) ?? []),
     ];
     if (errs.length) throw invalid(def, obj, errs);
-    await runAdmission(deps.admission.filter((p) => p.validate), admissionAttrs(ctx, 'UPDATE', name, sub, obj, cur));
+    await runAdmission(deps.admission.filter((p) => p.validate !== undefined), admissionAttrs(ctx, 'UPDATE', name, sub, obj, cur));
     await allocate(ctx, obj, cur);
     if (!opts.skipManagedFields) {
       updateManagedFields(cur, obj, {
@@ -333,7 +338,8 @@ export async function updateObject(
     translateStorageError(def, name, e);
   }
   // An object being deleted whose last finalizer was just removed goes away now.
-  if (stored.metadata.deletionTimestamp && !(stored.metadata.finalizers?.length)) {
+  const nsFinalizers = def.group === '' && def.resource === 'namespaces' ? ((stored.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
+  if (stored.metadata.deletionTimestamp && !stored.metadata.finalizers?.length && !nsFinalizers.length) {
     try {
       const gone = await deps.store.delete(key, { uid: stored.metadata.uid, resourceVersion: stored.metadata.resourceVersion });
       return { object: toExternal(def, gone), created: false };

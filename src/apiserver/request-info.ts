@@ -54,7 +54,7 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
   if (parts.length === 0) return info;
   info.isResourceRequest = true;
   let watchPrefix = false;
-  if (parts[0] === 'watch') {
+  if ((parts[0] as string) === 'watch') {
     watchPrefix = true;
     parts.shift();
   }

@@ -86,7 +86,7 @@ export function parseLabelSelector(s: string): LabelRequirement[] {
         }
         fail(`found '${s.slice(i)}', expected: ',', ')'`);
       }
-      reqs.push({ key, op: word, values: values.filter((v) => v !== '') });
+      reqs.push({ key, op: word as LabelOp, values: values.filter((v) => v !== '') });
     }
     skipWs();
     if (i < s.length) {

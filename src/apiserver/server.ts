@@ -219,7 +219,7 @@ export class ApiServer {
     let body = '';
     if (resources.length) {
       const extra = this.opts.extraSchemas?.(group, version);
-      body = JSON.stringify(openapiV3Document({ group, version }, resources, this.opts.deps.defs, extra as never));
+      body = JSON.stringify(openapiV3Document({ group, version }, resources, this.opts.deps.defs, extra));
     }
     const hash = createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase();
     const entry = { gen: table.generation, body, hash };
@@ -250,6 +250,10 @@ export class ApiServer {
       if (sub === 'scale' && def.subresources?.scale) {
         if (method === 'GET') return handleGetScale(rc);
         if (method === 'PUT' || method === 'PATCH') return handleWriteScale(rc, method);
+        throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+      }
+      if (sub === 'finalize' && def.group === '' && def.resource === 'namespaces') {
+        if (method === 'PUT') return handleUpdate(rc, 'finalize');
         throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
       }
       const h = this.subresources.get(`${def.group}/${def.resource}/${sub}`);

@@ -30,7 +30,8 @@ export function parseOptions(specs: OptionSpec[], argv: string[]): { options: Pa
       args.push(a);
       continue;
     }
-    let [name, value] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const [name, v0] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    let value = v0;
     let spec = specs.find((s) => s.name === name);
     if (!spec && name.startsWith('no-')) {
       spec = specs.find((s) => s.name === name.slice(3) && s.type === 'boolean');

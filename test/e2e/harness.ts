@@ -54,8 +54,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
     env: { ...process.env, HOME: home },
   });
   let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const port = await new Promise<number>((resolveP, reject) => {
     const timer = setTimeout(() => reject(new Error(`kubeling up did not start in 30 s:\n${out}`)), 30_000);
     const check = () => {
@@ -65,7 +65,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
         resolveP(Number(m[1]));
       }
     };
-    proc.stdout!.on('data', check);
+    proc.stdout.on('data', check);
     proc.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`kubeling up exited with ${code}:\n${out}`));

@@ -28,7 +28,7 @@ interface DeleteOptions {
 async function deleteOptionsOf(rc: RequestCtx): Promise<DeleteOptions> {
   const body = await readBody(rc.req);
   let o: DeleteOptions = {};
-  if (body.length > 0) o = decodeBody(rc.req.headers['content-type'], body, 'couldn\'t decode DeleteOptions') as DeleteOptions;
+  if (body.length > 0) o = decodeBody(rc.req.headers['content-type'], body, 'couldn\'t decode DeleteOptions');
   const q = rc.query;
   if (q.get('gracePeriodSeconds') !== null) o.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
   if (q.get('propagationPolicy')) o.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
@@ -105,11 +105,11 @@ async function markDeleting(rc: RequestCtx, key: string, obj: KubeObject, grace:
     const target = now + grace * 1000;
     const existing = o.metadata.deletionTimestamp ? Date.parse(String(o.metadata.deletionTimestamp)) : undefined;
     if (existing === undefined || target < existing) {
-      o.metadata.deletionTimestamp = rfc3339(new Date(target)) as unknown as typeof o.metadata.deletionTimestamp;
+      o.metadata.deletionTimestamp = rfc3339(new Date(target));
       o.metadata.deletionGracePeriodSeconds = grace;
     }
     if (finalizers.length) o.metadata.finalizers = finalizers;
-    if (isNamespace) o.status = { ...((o.status as object) ?? {}), phase: 'Terminating' };
+    if (isNamespace) o.status = { ...((o.status) ?? {}), phase: 'Terminating' };
     return o;
   };
   if (dryRun) return apply(obj);

@@ -110,7 +110,7 @@ export async function handleWriteScale(rc: RequestCtx, method: 'PUT' | 'PATCH'):
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
         throw errors.invalid('autoscaling', 'Scale', rc.info.name, [{ type: 'FieldValueInvalid', field: 'spec.replicas', badValue: replicas, detail: 'must be greater than or equal to 0' }]);
       }
-      setPath(obj as Record<string, unknown>, spec.specReplicasPath, replicas);
+      setPath(obj, spec.specReplicasPath, replicas);
       delete obj.metadata.resourceVersion;
       return obj;
     },
