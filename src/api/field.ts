@@ -40,8 +40,20 @@ const typeText: Record<FieldErrorType, string> = {
   FieldValueTypeInvalid: 'Invalid value',
 };
 
+/**
+ * A bad value printed verbatim, for upstream messages that show Go's %#v of a non-scalar value,
+ * e.g. `spec.clusterIPs: Invalid value: []string{"10.96.0.5"}: ...`.
+ */
+export class GoLiteral {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+}
+
 /** Prints a value as Go's %#v-ish rendering that upstream messages use: strings quoted, numbers bare. */
 export function printValue(v: unknown): string {
+  if (v instanceof GoLiteral) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return 'null';

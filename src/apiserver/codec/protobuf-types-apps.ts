@@ -1,0 +1,162 @@
+/**
+ * Protobuf field table: apps/v1 Deployment, ReplicaSet, StatefulSet and DaemonSet.
+ * Field numbers, json names and zero handling follow the Go structs in k8s.io/api and
+ * k8s.io/apimachinery (protobuf and json struct tags); checked against generated.proto.
+ */
+import type { MessageTable } from './protobuf-types-schema.js';
+import { bool, i32, i64, msg, str } from './protobuf-types-schema.js';
+
+export const appsMessages: MessageTable = {
+  'apps.v1.RollingUpdateDeployment': [
+    msg(1, 'maxUnavailable', 'intstr.IntOrString', 'keep'),
+    msg(2, 'maxSurge', 'intstr.IntOrString', 'keep'),
+  ],
+  'apps.v1.DeploymentStrategy': [str(1, 'type'), msg(2, 'rollingUpdate', 'apps.v1.RollingUpdateDeployment', 'keep')],
+  'apps.v1.DeploymentSpec': [
+    i32(1, 'replicas', 'keep'),
+    msg(2, 'selector', 'meta.v1.LabelSelector', 'keep'),
+    msg(3, 'template', 'core.v1.PodTemplateSpec', 'keep'),
+    msg(4, 'strategy', 'apps.v1.DeploymentStrategy'),
+    i32(5, 'minReadySeconds'),
+    i32(6, 'revisionHistoryLimit', 'keep'),
+    bool(7, 'paused'),
+    i32(9, 'progressDeadlineSeconds', 'keep'),
+  ],
+  'apps.v1.DeploymentCondition': [
+    str(1, 'type', 'keep'),
+    str(2, 'status', 'keep'),
+    msg(6, 'lastUpdateTime', 'meta.v1.Time'),
+    msg(7, 'lastTransitionTime', 'meta.v1.Time'),
+    str(4, 'reason'),
+    str(5, 'message'),
+  ],
+  'apps.v1.DeploymentStatus': [
+    i64(1, 'observedGeneration'),
+    i32(2, 'replicas'),
+    i32(3, 'updatedReplicas'),
+    i32(7, 'readyReplicas'),
+    i32(4, 'availableReplicas'),
+    i32(5, 'unavailableReplicas'),
+    i32(9, 'terminatingReplicas', 'keep'),
+    msg(6, 'conditions', 'apps.v1.DeploymentCondition', 'rep'),
+    i32(8, 'collisionCount', 'keep'),
+  ],
+  'apps.v1.Deployment': [
+    msg(1, 'metadata', 'meta.v1.ObjectMeta'),
+    msg(2, 'spec', 'apps.v1.DeploymentSpec'),
+    msg(3, 'status', 'apps.v1.DeploymentStatus'),
+  ],
+  'apps.v1.ReplicaSetSpec': [
+    i32(1, 'replicas', 'keep'),
+    i32(4, 'minReadySeconds'),
+    msg(2, 'selector', 'meta.v1.LabelSelector', 'keep'),
+    msg(3, 'template', 'core.v1.PodTemplateSpec'),
+  ],
+  'apps.v1.ReplicaSetCondition': [
+    str(1, 'type', 'keep'),
+    str(2, 'status', 'keep'),
+    msg(3, 'lastTransitionTime', 'meta.v1.Time'),
+    str(4, 'reason'),
+    str(5, 'message'),
+  ],
+  'apps.v1.ReplicaSetStatus': [
+    i32(1, 'replicas', 'keep'),
+    i32(2, 'fullyLabeledReplicas'),
+    i32(4, 'readyReplicas'),
+    i32(5, 'availableReplicas'),
+    i32(7, 'terminatingReplicas', 'keep'),
+    i64(3, 'observedGeneration'),
+    msg(6, 'conditions', 'apps.v1.ReplicaSetCondition', 'rep'),
+  ],
+  'apps.v1.ReplicaSet': [
+    msg(1, 'metadata', 'meta.v1.ObjectMeta'),
+    msg(2, 'spec', 'apps.v1.ReplicaSetSpec'),
+    msg(3, 'status', 'apps.v1.ReplicaSetStatus'),
+  ],
+  'apps.v1.RollingUpdateStatefulSetStrategy': [
+    i32(1, 'partition', 'keep'),
+    msg(2, 'maxUnavailable', 'intstr.IntOrString', 'keep'),
+  ],
+  'apps.v1.StatefulSetUpdateStrategy': [
+    str(1, 'type'),
+    msg(2, 'rollingUpdate', 'apps.v1.RollingUpdateStatefulSetStrategy', 'keep'),
+  ],
+  'apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy': [str(1, 'whenDeleted'), str(2, 'whenScaled')],
+  'apps.v1.StatefulSetOrdinals': [i32(1, 'start', 'keep')],
+  'apps.v1.StatefulSetSpec': [
+    i32(1, 'replicas', 'keep'),
+    msg(2, 'selector', 'meta.v1.LabelSelector', 'keep'),
+    msg(3, 'template', 'core.v1.PodTemplateSpec', 'keep'),
+    msg(4, 'volumeClaimTemplates', 'core.v1.PersistentVolumeClaim', 'rep'),
+    str(5, 'serviceName', 'keep'),
+    str(6, 'podManagementPolicy'),
+    msg(7, 'updateStrategy', 'apps.v1.StatefulSetUpdateStrategy'),
+    i32(8, 'revisionHistoryLimit', 'keep'),
+    i32(9, 'minReadySeconds'),
+    msg(10, 'persistentVolumeClaimRetentionPolicy', 'apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy', 'keep'),
+    msg(11, 'ordinals', 'apps.v1.StatefulSetOrdinals', 'keep'),
+  ],
+  'apps.v1.StatefulSetCondition': [
+    str(1, 'type', 'keep'),
+    str(2, 'status', 'keep'),
+    msg(3, 'lastTransitionTime', 'meta.v1.Time'),
+    str(4, 'reason'),
+    str(5, 'message'),
+  ],
+  'apps.v1.StatefulSetStatus': [
+    i64(1, 'observedGeneration'),
+    i32(2, 'replicas', 'keep'),
+    i32(3, 'readyReplicas'),
+    i32(4, 'currentReplicas'),
+    i32(5, 'updatedReplicas'),
+    str(6, 'currentRevision'),
+    str(7, 'updateRevision'),
+    i32(9, 'collisionCount', 'keep'),
+    msg(10, 'conditions', 'apps.v1.StatefulSetCondition', 'rep'),
+    i32(11, 'availableReplicas', 'keep'),
+  ],
+  'apps.v1.StatefulSet': [
+    msg(1, 'metadata', 'meta.v1.ObjectMeta'),
+    msg(2, 'spec', 'apps.v1.StatefulSetSpec'),
+    msg(3, 'status', 'apps.v1.StatefulSetStatus'),
+  ],
+  'apps.v1.RollingUpdateDaemonSet': [
+    msg(1, 'maxUnavailable', 'intstr.IntOrString', 'keep'),
+    msg(2, 'maxSurge', 'intstr.IntOrString', 'keep'),
+  ],
+  'apps.v1.DaemonSetUpdateStrategy': [
+    str(1, 'type'),
+    msg(2, 'rollingUpdate', 'apps.v1.RollingUpdateDaemonSet', 'keep'),
+  ],
+  'apps.v1.DaemonSetSpec': [
+    msg(1, 'selector', 'meta.v1.LabelSelector', 'keep'),
+    msg(2, 'template', 'core.v1.PodTemplateSpec', 'keep'),
+    msg(3, 'updateStrategy', 'apps.v1.DaemonSetUpdateStrategy'),
+    i32(4, 'minReadySeconds'),
+    i32(6, 'revisionHistoryLimit', 'keep'),
+  ],
+  'apps.v1.DaemonSetCondition': [
+    str(1, 'type', 'keep'),
+    str(2, 'status', 'keep'),
+    msg(3, 'lastTransitionTime', 'meta.v1.Time'),
+    str(4, 'reason'),
+    str(5, 'message'),
+  ],
+  'apps.v1.DaemonSetStatus': [
+    i32(1, 'currentNumberScheduled', 'keep'),
+    i32(2, 'numberMisscheduled', 'keep'),
+    i32(3, 'desiredNumberScheduled', 'keep'),
+    i32(4, 'numberReady', 'keep'),
+    i64(5, 'observedGeneration'),
+    i32(6, 'updatedNumberScheduled'),
+    i32(7, 'numberAvailable'),
+    i32(8, 'numberUnavailable'),
+    i32(9, 'collisionCount', 'keep'),
+    msg(10, 'conditions', 'apps.v1.DaemonSetCondition', 'rep'),
+  ],
+  'apps.v1.DaemonSet': [
+    msg(1, 'metadata', 'meta.v1.ObjectMeta'),
+    msg(2, 'spec', 'apps.v1.DaemonSetSpec'),
+    msg(3, 'status', 'apps.v1.DaemonSetStatus'),
+  ],
+};
