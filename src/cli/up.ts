@@ -12,6 +12,7 @@ import { ensurePki, hostIdentity } from '../pki/index.js';
 import { openStore } from '../storage/index.js';
 import { startCompactor } from '../storage/compactor.js';
 import { startApiServer } from '../apiserver/index.js';
+import { EncryptingStore, ensureEncryptionKey } from '../apiserver/encryption.js';
 import { buildKubeconfig, writeKubeconfig, mergeKubeconfig, defaultKubeconfigPath } from './kubeconfig.js';
 import { createLogger } from './log.js';
 
@@ -49,7 +50,8 @@ export async function up(o: ParsedOptions): Promise<void> {
 
   t = process.hrtime.bigint();
   const storeSpec = String(o.store);
-  const store = await openStore(storeSpec, { dataDir });
+  // Secrets are encrypted at rest (AES-GCM, key in <data-dir>/pki/encryption.key) whatever the backend.
+  const store = new EncryptingStore(await openStore(storeSpec, { dataDir }), ensureEncryptionKey(dataDir));
   const stopCompactor = startCompactor(store, { intervalMs: Number(o['compaction-interval']) * 1000 });
   step(`storage ${storeSpec === 'sqlite' ? join(dataDir, 'state.db') : storeSpec.replace(/\/\/.*@/, '//')}`, t);
 
