@@ -1,12 +1,14 @@
 /**
  * Objects every cluster starts with: the default, kube-system, kube-public and kube-node-lease
- * namespaces, and the `kubernetes` Service in default pointing at this API server.
+ * namespaces, the `kubernetes` Service in default pointing at this API server, and the
+ * system-cluster-critical / system-node-critical PriorityClasses.
  */
 import type { KubeObject } from '../api/object.js';
 import { ApiError } from '../api/errors.js';
 import { anonymousUser } from './authn/types.js';
 import type { ApiDeps, OpContext } from './pipeline.js';
 import { createObject } from './pipeline.js';
+import { systemPriorityClasses } from '../api/registry/index.js';
 
 function ctxFor(deps: ApiDeps, group: string, resource: string, namespace: string): OpContext {
   const def = deps.resources.preferred(group, resource);
@@ -35,6 +37,7 @@ export async function bootstrapCluster(deps: ApiDeps, apiserver: { ip: string; p
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     await ensure(deps, '', 'namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
   }
+  for (const pc of systemPriorityClasses) await ensure(deps, 'scheduling.k8s.io', 'priorityclasses', '', structuredClone(pc));
   await ensure(deps, '', 'services', 'default', {
     apiVersion: 'v1',
     kind: 'Service',
