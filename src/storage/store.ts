@@ -123,5 +123,14 @@ export interface Store {
   compact(revision: number): Promise<void>;
   /** the oldest revision still readable */
   compactedRevision(): Promise<number>;
+  /** ends every watch with 'closed' and releases the backend; idempotent */
   close(): Promise<void>;
+  /** optional introspection, used by the conformance suite to check compaction reclaims history */
+  stats?(): Promise<StoreStats>;
+}
+
+/** Backend bookkeeping exposed for tests and metrics. */
+export interface StoreStats {
+  /** stored history entries (current objects plus superseded versions and tombstones) */
+  historyRows: number;
 }

@@ -59,7 +59,7 @@ export async function handleWatch(rc: RequestCtx): Promise<void> {
       const out = filterEvent(ev, predicate);
       if (!out) continue;
       if (out.type === 'BOOKMARK') {
-        if (bookmarks) write('BOOKMARK', { kind: rc.def.kind, apiVersion: apiVersionOf(rc.def), metadata: { resourceVersion: ev.object.metadata.resourceVersion } });
+        if (bookmarks) write('BOOKMARK', { kind: rc.def.kind, apiVersion: apiVersionOf(rc.def), metadata: { resourceVersion: ev.object.metadata.resourceVersion, ...(ev.object.metadata.annotations ? { annotations: ev.object.metadata.annotations } : {}) } });
         continue;
       }
       write(out.type, toExternal(rc.def, out.object));
