@@ -109,12 +109,13 @@ describe('kubectl 1.33 basics', () => {
     assert.equal((await c.k(['-n', 'team-a', 'patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox"}]}}}}'])).trim(), 'deployment.apps/web patched');
     assert.equal((await c.k(['-n', 'team-a', 'set', 'image', 'deploy/web', 'nginx=nginx:1.28'])).trim(), 'deployment.apps/web image updated');
     const dep = JSON.parse(await c.k(['-n', 'team-a', 'get', 'deploy', 'web', '-o', 'json']));
+    // A strategic merge patch without $setElementOrder puts new list elements first, as upstream does.
     assert.equal(dep.metadata.labels.tier, 'frontend');
     assert.equal(dep.metadata.annotations.owner, 'alice');
     assert.equal(dep.spec.replicas, 4);
     assert.equal(dep.spec.minReadySeconds, 5);
     assert.equal(dep.spec.revisionHistoryLimit, 3);
-    assert.deepEqual(dep.spec.template.spec.containers.map((x: { name: string; image: string }) => `${x.name}=${x.image}`), ['nginx=nginx:1.28', 'sidecar=busybox']);
+    assert.deepEqual(dep.spec.template.spec.containers.map((x: { name: string; image: string }) => `${x.name}=${x.image}`), ['sidecar=busybox', 'nginx=nginx:1.28']);
     assert.ok(dep.metadata.generation >= 4, `generation ${dep.metadata.generation} bumped by spec changes`);
     const gen = dep.metadata.generation;
     await c.k(['-n', 'team-a', 'label', 'deploy', 'web', 'extra=1']);

@@ -95,7 +95,6 @@ export function defaultPodSpec(spec: Record<string, unknown>): void {
   def(spec, 'securityContext', {});
   def(spec, 'terminationGracePeriodSeconds', 30);
   def(spec, 'schedulerName', 'default-scheduler');
-  if (spec.enableServiceLinks === undefined || spec.enableServiceLinks === null) spec.enableServiceLinks = true;
   // The v1 conversion keeps the deprecated serviceAccount field in step with serviceAccountName.
   if (spec.serviceAccountName && !spec.serviceAccount) spec.serviceAccount = spec.serviceAccountName;
   else if (spec.serviceAccount && !spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount;
@@ -131,6 +130,9 @@ export function defaultPod(pod: Record<string, unknown>): void {
   const spec = pod.spec as Obj;
   defaultPodSpec(spec);
   defaultPodRequests(spec);
+  // SetDefaults_Pod, not SetDefaults_PodSpec: templates of workloads do not carry it.
+  if (spec.enableServiceLinks === undefined || spec.enableServiceLinks === null) spec.enableServiceLinks = true;
+
 }
 
 /** Defaults for a PodTemplateSpec (Deployment, Job, RC... templates): its spec only. */
