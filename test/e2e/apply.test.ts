@@ -67,9 +67,12 @@ describe('apply, server-side apply, diff and kustomize', () => {
   it('server-side apply reports a conflict and --force-conflicts takes the field', async () => {
     const f = join(dir, 'ssa.yaml');
     writeFileSync(f, deployment('nginx:1.28', 5));
+    // kube-apiserver hands fields still equal to last-applied-configuration over from client-side
+    // apply without a conflict; a field another manager changed since (here: scale) conflicts.
+    await c.k(['scale', 'deploy', 'shop', '--replicas=3']);
     const r = await c.kubectl(['apply', '--server-side', '-f', f]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /Apply failed with \d+ conflicts?: conflict with "kubectl-client-side-apply"/);
+    assert.match(r.stderr, /Apply failed with 1 conflict: conflict with "kubectl\.1\.33" with subresource "scale" using apps\/v1: \.spec\.replicas/);
     assert.match(r.stderr, /\.spec\.replicas/);
     const forced = await c.k(['apply', '--server-side', '--force-conflicts', '-f', f]);
     assert.equal(forced.trim(), 'deployment.apps/shop serverside-applied');

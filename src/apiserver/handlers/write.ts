@@ -72,6 +72,7 @@ export async function handlePatch(rc: RequestCtx, subresource = ''): Promise<voi
         serverSideApply(cur, { ...applied, metadata: { ...(applied.metadata ?? {}), name: applied.metadata?.name ?? rc.info.name } }, {
           manager,
           force,
+          subresource: subresource || undefined,
           apiVersion: apiVersionOf(rc.def),
           time: rfc3339(rc.deps.now()),
           defs: rc.deps.defs,
