@@ -59,8 +59,8 @@ describe('apply, server-side apply, diff and kustomize', () => {
     writeFileSync(join(dir, 'shop2.yaml'), deployment('nginx:1.29'));
     const d = await c.kubectl(['diff', '-f', join(dir, 'shop2.yaml')]);
     assert.equal(d.code, 1, d.stderr);
-    assert.match(d.stdout, /-\s+image: nginx:1\.28/);
-    assert.match(d.stdout, /\+\s+image: nginx:1\.29/);
+    assert.match(d.stdout, /^-\s+- image: nginx:1\.28$/m);
+    assert.match(d.stdout, /^\+\s+- image: nginx:1\.29$/m);
     assert.equal(await c.k(['get', 'deploy', 'shop', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'nginx:1.28', 'diff must not change the object');
   });
 
@@ -76,7 +76,7 @@ describe('apply, server-side apply, diff and kustomize', () => {
     assert.match(r.stderr, /\.spec\.replicas/);
     const forced = await c.k(['apply', '--server-side', '--force-conflicts', '-f', f]);
     assert.equal(forced.trim(), 'deployment.apps/shop serverside-applied');
-    const dep = JSON.parse(await c.k(['get', 'deploy', 'shop', '-o', 'json']));
+    const dep = JSON.parse(await c.k(['get', 'deploy', 'shop', '-o', 'json', '--show-managed-fields']));
     assert.equal(dep.spec.replicas, 5);
     const kubectlEntry = dep.metadata.managedFields.find((m: { manager: string; operation: string }) => m.manager === 'kubectl' && m.operation === 'Apply');
     assert.ok(kubectlEntry?.fieldsV1?.['f:spec']?.['f:replicas'], 'the kubectl manager owns spec.replicas');

@@ -119,7 +119,7 @@ describe('kubectl 1.33 basics', () => {
     assert.ok(dep.metadata.generation >= 4, `generation ${dep.metadata.generation} bumped by spec changes`);
     const gen = dep.metadata.generation;
     await c.k(['-n', 'team-a', 'label', 'deploy', 'web', 'extra=1']);
-    const after1 = JSON.parse(await c.k(['-n', 'team-a', 'get', 'deploy', 'web', '-o', 'json']));
+    const after1 = JSON.parse(await c.k(['-n', 'team-a', 'get', 'deploy', 'web', '-o', 'json', '--show-managed-fields']));
     assert.equal(after1.metadata.generation, gen, 'metadata-only changes do not bump generation');
     const managers = after1.metadata.managedFields.map((m: { manager: string }) => m.manager);
     for (const m of ['kubectl-create', 'kubectl-label', 'kubectl-patch', 'kubectl-set']) assert.ok(managers.includes(m), `managedFields has ${m}: ${managers}`);
@@ -135,15 +135,26 @@ describe('kubectl 1.33 basics', () => {
   });
 
   it('deletes with foreground and orphan cascading recorded for the garbage collector', async () => {
-    await c.k(['-n', 'team-a', 'create', 'configmap', 'fg']);
-    await c.k(['-n', 'team-a', 'create', 'configmap', 'orph']);
-    const fg = await c.kubectl(['-n', 'team-a', 'delete', 'cm', 'fg', '--cascade=foreground']);
+    // The finalizers are what the garbage collector acts on; gc.test.ts shows it finishing the job.
+    // A finalizer of our own holds both objects so the recorded policy can be read back.
+    for (const n of ['fg', 'orph']) await c.k(['-n', 'team-a', 'create', 'configmap', n]);
+    for (const n of ['fg', 'orph']) await c.k(['-n', 'team-a', 'patch', 'cm', n, '--type=merge', '-p', '{"metadata":{"finalizers":["example.com/hold"]}}']);
+    const fg = await c.kubectl(['-n', 'team-a', 'delete', 'cm', 'fg', '--cascade=foreground', '--wait=false']);
     assert.equal(fg.code, 0, fg.stderr);
     assert.match(fg.stdout, /configmap "fg" deleted/);
-    const or = await c.kubectl(['-n', 'team-a', 'delete', 'cm', 'orph', '--cascade=orphan']);
+    const or = await c.kubectl(['-n', 'team-a', 'delete', 'cm', 'orph', '--cascade=orphan', '--wait=false']);
     assert.equal(or.code, 0, or.stderr);
-    const gone = await c.kubectl(['-n', 'team-a', 'get', 'cm', 'fg']);
+    const fgObj = JSON.parse(await c.k(['-n', 'team-a', 'get', 'cm', 'fg', '-o', 'json']));
+    assert.ok(fgObj.metadata.deletionTimestamp);
+    assert.deepEqual([...fgObj.metadata.finalizers].sort(), ['example.com/hold', 'foregroundDeletion']);
+    const orObj = JSON.parse(await c.k(['-n', 'team-a', 'get', 'cm', 'orph', '-o', 'json']));
+    assert.deepEqual([...orObj.metadata.finalizers].sort(), ['example.com/hold', 'orphan']);
+    // Removing our finalizer while the GC's remains keeps it; a plain delete of an unheld object is immediate.
+    await c.k(['-n', 'team-a', 'create', 'configmap', 'plain']);
+    await c.k(['-n', 'team-a', 'delete', 'cm', 'plain']);
+    const gone = await c.kubectl(['-n', 'team-a', 'get', 'cm', 'plain']);
     assert.equal(gone.code, 1);
-    assert.match(gone.stderr, /Error from server \(NotFound\): configmaps "fg" not found/);
+    assert.match(gone.stderr, /Error from server \(NotFound\): configmaps "plain" not found/);
   });
+
 });

@@ -33,7 +33,8 @@ export async function handleWatch(rc: RequestCtx): Promise<void> {
     : storagePrefix(rc.def, rc.def.namespaced ? rc.info.namespace || undefined : undefined);
 
   const res = rc.res as ServerResponse;
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private', 'transfer-encoding': rc.req.httpVersionMajor === 1 ? 'chunked' : undefined } as Record<string, string>);
+  // No content-length: HTTP/1.1 responses are chunked by Node, HTTP/2 ones are framed by streams.
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
   (res as { flushHeaders?: () => void }).flushHeaders?.();
   let first = true;
   const write = (type: string, obj: unknown) => {
