@@ -69,7 +69,7 @@ export class CrdRegistry {
       const defs = crd.metadata.deletionTimestamp ? [] : crdToResourceDefs(crd);
       this.table.set(`crd:${name}`, defs);
       const spec = crd.spec as { group?: string; versions?: { name: string }[] } | undefined;
-      for (const v of spec?.versions ?? []) this.schemas.set(`${spec?.group}/${v.name}/${name}`, crdSchemaDefinitions(crd) as Record<string, unknown>);
+      for (const v of spec?.versions ?? []) this.schemas.set(`${spec?.group}/${v.name}/${name}`, crdSchemaDefinitions(crd));
       const status = crdStatusFor(crd);
       if (!deepEqual(stripTimes(status), stripTimes(crd.status))) {
         await this.store.guaranteedUpdate(`${CRD_PREFIX}${name}`, (cur) => {

@@ -188,5 +188,5 @@ function toReference(t: EventTarget | KubeObject): EventTarget {
       resourceVersion: o.metadata.resourceVersion,
     };
   }
-  return t as EventTarget;
+  return t;
 }

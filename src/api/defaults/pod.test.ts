@@ -14,8 +14,16 @@ test('pod spec defaults match SetDefaults_PodSpec', () => {
     securityContext: {},
     terminationGracePeriodSeconds: 30,
     schedulerName: 'default-scheduler',
-    enableServiceLinks: true,
   });
+});
+
+test('enableServiceLinks defaults on pods (SetDefaults_Pod) but not on templates', () => {
+  const pod: Record<string, unknown> = { spec: { containers: [{ name: 'a', image: 'x' }] } };
+  defaultPod(pod);
+  assert.equal((pod.spec as Record<string, unknown>).enableServiceLinks, true);
+  const tmpl: Record<string, unknown> = { spec: { containers: [{ name: 'a', image: 'x' }] } };
+  defaultPodTemplateSpec(tmpl);
+  assert.equal((tmpl.spec as Record<string, unknown>).enableServiceLinks, undefined);
 });
 
 test('pull policy is Always for latest or untagged images, IfNotPresent otherwise', () => {
@@ -27,8 +35,9 @@ test('pull policy is Always for latest or untagged images, IfNotPresent otherwis
 });
 
 test('explicit values are kept', () => {
-  const spec: Record<string, unknown> = { restartPolicy: 'Never', containers: [{ name: 'a', image: 'x', imagePullPolicy: 'Never' }], enableServiceLinks: false };
-  defaultPodSpec(spec);
+  const pod: Record<string, unknown> = { spec: { restartPolicy: 'Never', containers: [{ name: 'a', image: 'x', imagePullPolicy: 'Never' }], enableServiceLinks: false } };
+  defaultPod(pod);
+  const spec = pod.spec as Record<string, unknown>;
   assert.equal(spec.restartPolicy, 'Never');
   assert.equal(spec.enableServiceLinks, false);
   assert.equal((spec.containers as Record<string, unknown>[])[0]?.imagePullPolicy, 'Never');

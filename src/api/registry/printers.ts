@@ -71,5 +71,5 @@ export function formatLabels(m: Record<string, string> | undefined): string {
 
 /** Default table for kinds without their own columns: NAME, AGE. */
 export function defaultRow(obj: KubeObject): unknown[] {
-  return [obj.metadata.name ?? '', age(obj.metadata.creationTimestamp as string | undefined)];
+  return [obj.metadata.name ?? '', age(obj.metadata.creationTimestamp)];
 }

@@ -30,8 +30,10 @@ const meta = (name: string, ...extra: Part[]): Part =>
 const envelope = (apiVersion: string, kind: string, ...raw: Part[]): Uint8Array =>
   cat([Uint8Array.of(0x6b, 0x38, 0x73, 0x00), m(1, s(1, apiVersion), s(2, kind)), m(2, ...raw), s(3, ''), s(4, '')]);
 const hex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/[^0-9a-f]/gi, ''), 'hex'));
+/** Fixtures stay in the source tree; the compiled test (dist/src/...) reads them from there. */
+const sourceDir = new URL(import.meta.url.replace('/dist/src/', '/src/'));
 const fixture = (name: string): Uint8Array =>
-  hex(readFileSync(new URL(`./testdata/${name}.hex`, import.meta.url), 'utf8'));
+  hex(readFileSync(new URL(`./testdata/${name}.hex`, sourceDir), 'utf8'));
 
 function apiError(fn: () => unknown): ApiError {
   try {
@@ -132,7 +134,7 @@ describe('decodeProtobuf: every kubectl create subcommand (testdata/*.dry-run.js
     'poddisruptionbudget', 'ingress', 'secret-docker-registry', 'service-nodeport', 'service-externalname'];
   for (const name of names) {
     test(`create ${name} decodes to what kubectl prints for the same object`, () => {
-      const want: unknown = JSON.parse(readFileSync(new URL(`./testdata/kubectl-1.33-create-${name}.dry-run.json`, import.meta.url), 'utf8'));
+      const want: unknown = JSON.parse(readFileSync(new URL(`./testdata/kubectl-1.33-create-${name}.dry-run.json`, sourceDir), 'utf8'));
       assert.deepEqual(decodeProtobuf(fixture(`kubectl-1.33-create-${name}`)), want);
     });
   }
