@@ -16,6 +16,7 @@ import { UnionAuthenticator } from './authn/types.js';
 import { X509Authenticator } from './authn/x509.js';
 import { CrdRegistry } from './crd-registry.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { handleBinding } from './handlers/binding.js';
 
 export interface StartOptions {
   store: Store;
@@ -56,6 +57,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     extraSchemas: (g, v) => crds.schemasFor(g, v),
     log: opts.log,
   });
+  server.registerSubresource('', 'pods', 'binding', handleBinding);
   const port = await server.listen(opts.port, opts.host ?? '0.0.0.0');
   await bootstrapCluster(deps, { ip: opts.advertiseAddress ?? '127.0.0.1', port });
   server.setReady(true);

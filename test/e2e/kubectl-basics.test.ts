@@ -125,6 +125,19 @@ describe('kubectl 1.33 basics', () => {
     for (const m of ['kubectl-create', 'kubectl-label', 'kubectl-patch', 'kubectl-set']) assert.ok(managers.includes(m), `managedFields has ${m}: ${managers}`);
   });
 
+  it('binds a pod to a node through pods/binding, once', async () => {
+    await c.k(['-n', 'team-a', 'run', 'solo', '--image=busybox', '--restart=Never', '--', 'sleep', '1']);
+    const binding = join(c.home, 'binding.json');
+    writeFileSync(binding, JSON.stringify({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'solo' }, target: { kind: 'Node', name: 'node-a' } }));
+    await c.k(['create', '--raw', '/api/v1/namespaces/team-a/pods/solo/binding', '-f', binding]);
+    const pod = JSON.parse(await c.k(['-n', 'team-a', 'get', 'pod', 'solo', '-o', 'json']));
+    assert.equal(pod.spec.nodeName, 'node-a');
+    assert.equal(pod.status.conditions.find((x: { type: string }) => x.type === 'PodScheduled')?.status, 'True');
+    const again = await c.kubectl(['create', '--raw', '/api/v1/namespaces/team-a/pods/solo/binding', '-f', binding]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /Error from server \(Conflict\).*pod solo is already assigned to node "node-a"/);
+  });
+
   it('edits with a scripted EDITOR', async () => {
     const editor = join(c.home, 'editor.sh');
     writeFileSync(editor, '#!/bin/sh\nsed -i "s/^  a: b$/  a: edited/" "$1"\n');
