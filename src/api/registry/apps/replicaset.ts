@@ -7,11 +7,10 @@ import type { KubeObject } from '../../object.js';
 import type { FieldError } from '../../field.js';
 import { field } from '../../field.js';
 import type { ResourceDef } from '../../resource.js';
-import { age } from '../printers.js';
 import { defaultPodTemplateSpec } from '../../defaults/pod.js';
 import { validateWorkloadPodTemplate } from '../../validation/pod.js';
 import { nonNegative } from '../../validation/util.js';
-import { ageColumn, col, containerCells, nameColumn, setDefault, specOf, view } from '../core/helpers.js';
+import { ageColumn, col, nameColumn, replicaCountsRow, setDefault, specOf, view } from '../core/helpers.js';
 import { docs } from './docs.js';
 import { checkTemplateMatch, selectorCell, selectorImmutable, validateRequiredSelector } from './workload.js';
 
@@ -72,20 +71,6 @@ export const replicaSetResource: ResourceDef = {
       col('Images', 'string', docs.images, 1),
       col('Selector', 'string', docs['ReplicaSetSpec.selector'], 1),
     ],
-    row(obj) {
-      const spec = view(obj.spec);
-      const status = view(obj.status);
-      const [names, images] = containerCells(view(spec.template).spec);
-      return [
-        obj.metadata.name ?? '',
-        Number(spec.replicas ?? 0),
-        Number(status.replicas ?? 0),
-        Number(status.readyReplicas ?? 0),
-        age(obj.metadata.creationTimestamp),
-        names,
-        images,
-        selectorCell(spec.selector),
-      ];
-    },
+    row: (obj) => replicaCountsRow(obj, selectorCell(view(obj.spec).selector)),
   },
 };

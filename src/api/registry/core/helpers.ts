@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../object.js';
 import { isPlainObject } from '../../object.js';
 import type { TableColumn } from '../../resource.js';
-import { ageColumn, nameColumn } from '../printers.js';
+import { age, ageColumn, nameColumn } from '../printers.js';
 import { docs } from './docs.js';
 
 export { ageColumn, nameColumn, docs };
@@ -70,3 +70,23 @@ export function setDefault(o: Obj, k: string, v: unknown): void {
 
 /** Standard (unqualified) finalizer names upstream accepts: helper.IsStandardFinalizerName. */
 export const standardFinalizers = ['kubernetes'];
+
+/**
+ * The row ReplicationControllers and ReplicaSets share in printers.go: name, desired, current,
+ * ready, age, then (wide) containers, images and the selector, already formatted by the caller.
+ */
+export function replicaCountsRow(obj: KubeObject, selector: string): unknown[] {
+  const spec = view(obj.spec);
+  const status = view(obj.status);
+  const [names, images] = containerCells(view(spec.template).spec);
+  return [
+    obj.metadata.name ?? '',
+    Number(spec.replicas ?? 0),
+    Number(status.replicas ?? 0),
+    Number(status.readyReplicas ?? 0),
+    age(obj.metadata.creationTimestamp),
+    names,
+    images,
+    selector,
+  ];
+}

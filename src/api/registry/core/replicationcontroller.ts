@@ -7,13 +7,13 @@ import type { KubeObject } from '../../object.js';
 import type { FieldError } from '../../field.js';
 import { field, GoLiteral } from '../../field.js';
 import type { ResourceDef } from '../../resource.js';
-import { age, formatLabels } from '../printers.js';
+import { formatLabels } from '../printers.js';
 import { defaultPodTemplateSpec } from '../../defaults/pod.js';
 import { validateLabels } from '../../validation/meta.js';
 import { validateWorkloadPodTemplate } from '../../validation/pod.js';
 import { matchMapSelector } from '../../validation/selector.js';
 import { nonNegative } from '../../validation/util.js';
-import { ageColumn, col, containerCells, docs, nameColumn, specOf, view } from './helpers.js';
+import { ageColumn, col, docs, nameColumn, replicaCountsRow, specOf, view } from './helpers.js';
 
 export function defaultReplicationController(obj: KubeObject): void {
   const spec = specOf(obj);
@@ -75,20 +75,6 @@ export const replicationControllerResource: ResourceDef = {
       col('Images', 'string', 'Images referenced by each container in the template.', 1),
       col('Selector', 'string', docs['ReplicationControllerSpec.selector'], 1),
     ],
-    row(obj) {
-      const spec = view(obj.spec);
-      const status = view(obj.status);
-      const [names, images] = containerCells(view(spec.template).spec);
-      return [
-        obj.metadata.name ?? '',
-        Number(spec.replicas ?? 0),
-        Number(status.replicas ?? 0),
-        Number(status.readyReplicas ?? 0),
-        age(obj.metadata.creationTimestamp),
-        names,
-        images,
-        formatLabels(view(spec.selector) as Record<string, string>),
-      ];
-    },
+    row: (obj) => replicaCountsRow(obj, formatLabels(view(view(obj.spec).selector) as Record<string, string>)),
   },
 };
