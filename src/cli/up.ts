@@ -15,6 +15,8 @@ import { startApiServer } from '../apiserver/index.js';
 import { EncryptingStore, ensureEncryptionKey } from '../apiserver/encryption.js';
 import { buildKubeconfig, writeKubeconfig, mergeKubeconfig, defaultKubeconfigPath } from './kubeconfig.js';
 import { createLogger } from './log.js';
+import { RestClient } from '../client/rest.js';
+import { startControllers } from '../controllers/index.js';
 
 export const upOptions: OptionSpec[] = [
   { name: 'data-dir', type: 'string', default: '', help: 'where state, PKI and logs live (default ~/.kubeling)' },
@@ -68,6 +70,11 @@ export async function up(o: ParsedOptions): Promise<void> {
   step(`API server listening on ${url}`, t);
 
   t = process.hrtime.bigint();
+  const controllerClient = new RestClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  const controllers = await startControllers({ client: controllerClient, log: (msg, f) => log.info(f ?? {}, msg) });
+  step('controllers started (garbage collector, namespace)', t);
+
+  t = process.hrtime.bigint();
   const kc = buildKubeconfig({ name: 'kubeling', server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   const adminPath = join(dataDir, 'admin.kubeconfig');
   writeKubeconfig(adminPath, kc);
@@ -88,6 +95,8 @@ export async function up(o: ParsedOptions): Promise<void> {
     process.stdout.write(`\n${sig} received, shutting down…\n`);
     const t1 = process.hrtime.bigint();
     stopCompactor();
+    await controllers.stop();
+    await controllerClient.close();
     await api.stop();
     await store.close();
     release();

@@ -62,9 +62,9 @@ function parseLegacy(group: string, version: string, preferred: boolean, doc: Le
 async function fetchRoot(client: RestClient, path: string): Promise<{ aggregated?: AggregatedList; legacy?: unknown }> {
   const res = await client.raw('GET', path, { accept: AGGREGATED });
   if (res.status !== 200) throw new Error(`discovery ${path}: HTTP ${res.status}`);
-  const body = JSON.parse(res.body.toString('utf8')) as { kind?: string };
+  const body = JSON.parse(res.body.toString('utf8')) as AggregatedList;
   if (String(res.headers['content-type'] ?? '').includes('apidiscovery.k8s.io') || body.kind === 'APIGroupDiscoveryList') {
-    return { aggregated: body as AggregatedList };
+    return { aggregated: body };
   }
   return { legacy: body };
 }

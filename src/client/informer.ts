@@ -131,8 +131,11 @@ export class Informer {
       try {
         if (!this.rv) await this.relist();
         if (!this.running) break;
-        await this.watchOnce();
-        this.backoffMs = 0;
+        const started = this.clock.now();
+        const events = await this.watchOnce();
+        // A watch the server ends at once, with nothing delivered, must not become a hot loop.
+        if (events === 0 && this.clock.now() - started < 1000) await this.sleep(1000);
+        else this.backoffMs = 0;
       } catch (e) {
         if (!this.running) break;
         if (isStatus(e, 410)) {
@@ -184,7 +187,8 @@ export class Informer {
     }
   }
 
-  private async watchOnce(): Promise<void> {
+  /** One watch until the server ends it; returns how many events arrived. */
+  private async watchOnce(): Promise<number> {
     const w = await this.opts.client.watch(this.opts.resource, {
       resourceVersion: this.rv,
       labelSelector: this.opts.labelSelector,
@@ -195,8 +199,10 @@ export class Informer {
     });
     this.watch = w;
     if (!this.running) w.stop();
+    let n = 0;
     try {
       for await (const ev of w) {
+        n++;
         if (ev.type === 'ERROR') {
           const s = ev.object as unknown as { code?: number; reason?: string; message?: string };
           throw new ApiStatusError({ code: s.code ?? 500, reason: s.reason ?? '', message: s.message ?? 'watch error' });
@@ -216,6 +222,7 @@ export class Informer {
     } finally {
       this.watch = undefined;
     }
+    return n;
   }
 
   private upsert(key: string, obj: KubeObject): void {

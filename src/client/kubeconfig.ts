@@ -6,17 +6,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 
-interface Named<T> {
+interface Named {
   name: string;
   [k: string]: unknown;
-  value?: T;
 }
 
 type Entry = Record<string, unknown>;
 
 function pick(list: unknown, name: string, field: string): Entry | undefined {
   if (!Array.isArray(list)) return undefined;
-  const hit = (list as Named<unknown>[]).find((e) => e.name === name);
+  const hit = (list as Named[]).find((e) => e.name === name);
   const v = hit?.[field];
   return v && typeof v === 'object' ? (v as Entry) : undefined;
 }
@@ -33,7 +32,8 @@ function material(e: Entry, dataKey: string, fileKey: string, base: string): str
 export function parseKubeconfig(text: string, path: string): { server: string; caPem: string; certPem: string; keyPem: string } {
   const doc = parse(text) as Entry | null;
   if (!doc) throw new Error(`kubeconfig ${path} is empty`);
-  const ctxName = String(doc['current-context'] ?? '');
+  const cc = doc['current-context'];
+  const ctxName = typeof cc === 'string' ? cc : '';
   const ctx = pick(doc.contexts, ctxName, 'context');
   if (!ctx) throw new Error(`kubeconfig ${path}: current context "${ctxName}" not found`);
   const cluster = pick(doc.clusters, String(ctx.cluster), 'cluster');

@@ -1,6 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiStatusError, type ResourceRef } from './rest.js';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as yaml from 'yaml';
+import { ApiStatusError, RestClient, type ResourceRef } from './rest.js';
+import { EventRecorder } from './events.js';
+import { RestEventSink } from './event-sink.js';
 import { startTestApiServer, type TestApiServer } from './test-apiserver.js';
 
 let srv: TestApiServer;
@@ -70,4 +76,37 @@ test('discover lists namespaced and cluster-scoped resources with their verbs', 
   const ns = all.find((r) => r.group === '' && r.resource === 'namespaces');
   assert.equal(ns?.namespaced, false);
   assert.ok(all.some((r) => r.group === 'apps' && r.resource === 'deployments'));
+});
+
+test('a client built from a kubeconfig file reaches the server', async () => {
+  const o = srv.client.opts;
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+  const path = join(dir, 'config');
+  writeFileSync(path, yaml.stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'c',
+    clusters: [{ name: 'c', cluster: { server: o.server, 'certificate-authority-data': b64(o.caPem) } }],
+    users: [{ name: 'u', user: { 'client-certificate-data': b64(o.certPem), 'client-key-data': b64(o.keyPem) } }],
+    contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+  }));
+  const c = RestClient.fromKubeconfig(path);
+  try {
+    const ns = await c.get({ group: '', version: 'v1', resource: 'namespaces', name: 'default' });
+    assert.equal(ns.metadata.name, 'default');
+  } finally {
+    await c.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the REST event sink writes recorder events and folds repeats into a count', async () => {
+  const rec = new EventRecorder(new RestEventSink(srv.client), { component: 'test-controller' });
+  const target = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'evt', uid: 'u-evt' };
+  rec.event(target, 'Normal', 'Tested', 'hello');
+  rec.event(target, 'Normal', 'Tested', 'hello');
+  await rec.flush();
+  const list = await srv.client.list({ group: '', version: 'v1', resource: 'events', namespace: 'default' });
+  const ev = list.items.find((e) => (e.involvedObject as { name?: string }).name === 'evt');
+  assert.equal(ev?.reason, 'Tested');
+  assert.equal(ev?.count, 2);
 });

@@ -207,7 +207,7 @@ export class RestClient {
         resHeaders = h;
       });
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('error', (e) => {
+      req.on('error', (e: Error) => {
         clearTimeout(timer);
         reject(e);
       });
