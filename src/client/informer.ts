@@ -71,6 +71,22 @@ export class Informer {
     for (const name of Object.keys(opts.indexers ?? {})) this.indices.set(name, new Map());
   }
 
+  /**
+   * Adds an index (AddIndexers); objects already cached are filed at once. Adding a name that
+   * exists with another function is an error, since both users would read one index.
+   */
+  addIndexer(name: string, fn: IndexFunc): void {
+    const indexers = (this.opts.indexers ??= {});
+    const existing = indexers[name];
+    if (existing) {
+      if (existing !== fn) throw new Error(`informer for ${this.opts.resource.resource}: index "${name}" already exists`);
+      return;
+    }
+    indexers[name] = fn;
+    this.indices.set(name, new Map());
+    for (const [key, obj] of this.items) this.index(key, obj);
+  }
+
   /** Registers handlers; objects already cached are replayed as adds (AddEventHandler). */
   addHandlers(h: InformerHandlers): void {
     this.handlers.push(h);

@@ -1,9 +1,15 @@
 /**
- * Starts the controllers this package holds (garbage collector, namespace) against one client.
- * `kubeling up` and `kubeling server` call this once the API server is serving.
+ * Starts the controllers this package holds against one client: the garbage collector and the
+ * namespace controller (each with informers of its own, over discovered resources), and every
+ * controller of `sharedControllers`, which read shared informers. `kubeling up` and `kubeling
+ * server` call this once the API server is serving.
  */
 import type { RestClient } from '../client/rest.js';
 import { realClock, type Clock } from '../client/workqueue.js';
+import { SharedInformerFactory } from '../client/factory.js';
+import { EventRecorder } from '../client/events.js';
+import { RestEventSink } from '../client/event-sink.js';
+import type { Controller, ControllerConstructor, ControllerContext } from './common/controller.js';
 import { startGarbageCollector } from './garbagecollector/controller.js';
 import { startNamespaceController } from './namespace/controller.js';
 import type { Log } from './common/worker.js';
@@ -21,16 +27,35 @@ export interface RunningControllers {
   stop(): Promise<void>;
 }
 
-/** Starts the garbage collector and namespace controller; resolves once both have synced. */
+/** Controllers built on shared informers, in start order. */
+export const sharedControllers: ControllerConstructor[] = [];
+
+/** Starts every controller; resolves once all have synced and their workers run. */
 export async function startControllers(opts: ControllerOptions): Promise<RunningControllers> {
   const clock = opts.clock ?? realClock;
+  const now = opts.now ?? (() => new Date());
+  const informers = new SharedInformerFactory({ client: opts.client, clock, log: opts.log });
+  const sink = new RestEventSink(opts.client);
+  const ctx: ControllerContext = {
+    client: opts.client,
+    informers,
+    clock,
+    now,
+    log: opts.log,
+    recorder: (component) => new EventRecorder(sink, { component, now, log: opts.log }),
+  };
+  const controllers: Controller[] = sharedControllers.map((make) => make(ctx));
+  informers.start();
   const [gc, ns] = await Promise.all([
     startGarbageCollector({ client: opts.client, clock, log: opts.log }),
     startNamespaceController({ client: opts.client, clock, now: opts.now, log: opts.log }),
+    informers.waitForSync(),
   ]);
+  for (const c of controllers) c.start();
   return {
     async stop() {
-      await Promise.all([gc.stop(), ns.stop()]);
+      await Promise.all([gc.stop(), ns.stop(), ...controllers.map((c) => c.stop())]);
+      await informers.stop();
     },
   };
 }
