@@ -1,0 +1,74 @@
+/**
+ * The agent's container runtime seam, shaped after the CRI (RunPodSandbox, CreateContainer,
+ * StartContainer, StopContainer, RemoveContainer, ContainerStatus, ContainerStats): the pod
+ * workers drive every runtime (simulated, process, ...) through these calls only.
+ */
+import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+
+/** A pod sandbox: the pod-level environment (network identity) its containers share. */
+export interface SandboxInfo {
+  id: string;
+  podUid: string;
+  podIP: string;
+  createdAt: number;
+}
+
+/** The CRI container states. */
+export type ContainerRunState = 'created' | 'running' | 'exited';
+
+/** What the runtime knows about one container instance. */
+export interface ContainerInfo {
+  /** `<runtime>://<id>`, as kubelet reports containerID */
+  id: string;
+  sandboxId: string;
+  name: string;
+  image: string;
+  imageID: string;
+  state: ContainerRunState;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  exitCode?: number;
+  /** CRI reason of an exit (Completed, Error, OOMKilled) */
+  reason?: string;
+  message?: string;
+  /** the runtime's own readiness verdict (the simulated runtime decides it; real ones leave it to probes) */
+  ready: boolean;
+}
+
+/** Resource usage of one container, as the summary API reports it. */
+export interface ContainerStats {
+  /** CPU in nanocores */
+  cpuNanoCores: number;
+  memoryWorkingSetBytes: number;
+}
+
+/** A container runtime. Calls are async because real runtimes do I/O. */
+export interface Runtime {
+  /** runtime name, e.g. `simulated`; also the containerID scheme */
+  readonly name: string;
+  /** version shown in nodeInfo.containerRuntimeVersion (`<name>://<version>`) */
+  readonly version: string;
+  /** Creates the pod's sandbox; `podIP` is the address the agent allocated for it. */
+  createSandbox(pod: Pod, podIP: string): Promise<SandboxInfo>;
+  /** Stops every container of the sandbox and releases it. Removing an unknown sandbox is not an error. */
+  removeSandbox(sandboxId: string): Promise<void>;
+  /** Creates (does not start) a container of `pod` in the sandbox. */
+  createContainer(sandboxId: string, pod: Pod, container: Container): Promise<ContainerInfo>;
+  /** Starts a created container. */
+  startContainer(containerId: string): Promise<void>;
+  /** Stops a container, waiting at most `graceSeconds` before killing it. */
+  stopContainer(containerId: string, graceSeconds: number): Promise<void>;
+  /** Removes a stopped container. Removing an unknown container is not an error. */
+  removeContainer(containerId: string): Promise<void>;
+  /** Current status of a container, or undefined when unknown. */
+  containerStatus(containerId: string): ContainerInfo | undefined;
+  /** Path of the container's CRI-format log file, if the runtime keeps one. */
+  logPath(containerId: string): string | undefined;
+  /** Resource usage of a running container. */
+  stats(containerId: string): ContainerStats | undefined;
+  /** Subscribes to container state changes (start, exit, readiness); returns an unsubscribe. */
+  onChange(listener: (podUid: string) => void): () => void;
+  /** Stops timers; containers stay as they are. */
+  close(): Promise<void>;
+}
