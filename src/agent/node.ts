@@ -5,6 +5,7 @@
  * renewed every 10 s, and the Node's status heartbeat is rewritten every 5 minutes
  * (nodeStatusReportFrequency) since the Lease carries liveness in between.
  */
+import { KUBE_VERSION } from '../api/version.js';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
@@ -32,7 +33,8 @@ export interface NodeSpecOptions {
 }
 
 /** The kubelet version the agent reports (kubectl compares it for skew warnings only). */
-export const agentKubeletVersion = 'v1.33.0-kubeling';
+/** The kubelet version nodes report: the served Kubernetes version. */
+export const agentKubeletVersion: string = KUBE_VERSION.gitVersion;
 
 const nodesRef: ResourceRef = { group: '', version: 'v1', resource: 'nodes' };
 const leaseNs = 'kube-node-lease';

@@ -1,6 +1,6 @@
-/** /version: the Kubernetes version whose API we serve (kubectl's version-skew logic reads gitVersion). */
-export const KUBE_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.3' };
+import { KUBE_VERSION } from '../api/version.js';
 
+/** /version: the Kubernetes version whose API we serve. */
 export function versionInfo(): Record<string, string> {
   return {
     major: KUBE_VERSION.major,

@@ -15,6 +15,7 @@ import { startApiServer } from '../apiserver/index.js';
 import { EncryptingStore, ensureEncryptionKey } from '../apiserver/encryption.js';
 import { buildKubeconfig, writeKubeconfig, mergeKubeconfig, defaultKubeconfigPath } from './kubeconfig.js';
 import { createLogger } from './log.js';
+import { startAgent, type Agent } from '../agent/index.js';
 import { RestClient } from '../client/rest.js';
 import { startControllers } from '../controllers/index.js';
 
@@ -24,6 +25,7 @@ export const upOptions: OptionSpec[] = [
   { name: 'bind-address', type: 'string', default: '0.0.0.0', help: 'address the API server listens on' },
   { name: 'store', type: 'string', default: 'sqlite', help: 'sqlite | memory:// | etcd://host:port,host:port' },
   { name: 'kubeconfig', type: 'boolean', default: true, help: 'merge a "kubeling" context into $KUBECONFIG or ~/.kube/config and switch to it (--no-kubeconfig skips)' },
+  { name: 'simulated-nodes', type: 'number', default: 0, help: 'also register N simulated nodes (pods on them run through their lifecycle without processes)' },
   { name: 'compaction-interval', type: 'number', default: 300, help: 'seconds between storage compactions' },
   { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
@@ -72,7 +74,15 @@ export async function up(o: ParsedOptions): Promise<void> {
   t = process.hrtime.bigint();
   const controllerClient = new RestClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   const controllers = await startControllers({ client: controllerClient, log: (msg, f) => log.info(f ?? {}, msg) });
-  step('controllers started (garbage collector, namespace)', t);
+  step('controllers started', t);
+
+  let agent: Agent | undefined;
+  const simulated = Number(o['simulated-nodes']);
+  if (simulated > 0) {
+    t = process.hrtime.bigint();
+    agent = await startAgent({ client: controllerClient, nodeName: 'sim', runtime: 'simulated', simulatedNodes: simulated, log: (msg, f) => log.info(f ?? {}, msg) });
+    step(`${simulated} simulated node(s) registered`, t);
+  }
 
   t = process.hrtime.bigint();
   const kc = buildKubeconfig({ name: 'kubeling', server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
@@ -95,6 +105,7 @@ export async function up(o: ParsedOptions): Promise<void> {
     process.stdout.write(`\n${sig} received, shutting down…\n`);
     const t1 = process.hrtime.bigint();
     stopCompactor();
+    await agent?.stop();
     await controllers.stop();
     await controllerClient.close();
     await api.stop();
