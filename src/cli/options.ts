@@ -63,7 +63,7 @@ export function helpText(command: string, summary: string, specs: OptionSpec[]):
   for (const s of specs) {
     const flag = s.type === 'boolean' ? `--${s.name}` : `--${s.name} ${s.type}`;
     const def = s.default !== undefined && s.default !== '' ? ` (default ${JSON.stringify(s.default)})` : '';
-    lines.push(`  ${flag.padEnd(28)} ${s.help}${def}`);
+    lines.push(`  ${flag.padEnd(44)} ${s.help}${def}`);
   }
   return lines.join('\n');
 }
