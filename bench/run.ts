@@ -3,8 +3,9 @@
  * each prints absolute numbers and a ratio against a baseline measured in the same run.
  */
 import { runApiBench } from './api.js';
+import { runSchedulerBench } from './scheduler.js';
 
-const benches: Record<string, () => Promise<void>> = { api: runApiBench };
+const benches: Record<string, () => Promise<void>> = { api: runApiBench, scheduler: runSchedulerBench };
 
 const names = process.argv.slice(2);
 const selected = names.length ? names : Object.keys(benches);
