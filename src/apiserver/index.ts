@@ -17,6 +17,8 @@ import { X509Authenticator } from './authn/x509.js';
 import { CrdRegistry } from './crd-registry.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { handleBinding } from './handlers/binding.js';
+import { handleEviction } from './handlers/eviction.js';
+import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 
 export interface StartOptions {
   store: Store;
@@ -44,7 +46,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     store: opts.store,
     resources,
     defs: loadDefinitions(),
-    admission: opts.admission ?? [namespaceLifecycle],
+    admission: opts.admission ?? [namespaceLifecycle, defaultTolerationSeconds],
     now: opts.now ?? (() => new Date()),
   };
   const crds = new CrdRegistry(opts.store, resources, opts.log);
@@ -58,6 +60,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     log: opts.log,
   });
   server.registerSubresource('', 'pods', 'binding', handleBinding);
+  server.registerSubresource('', 'pods', 'eviction', handleEviction);
   const port = await server.listen(opts.port, opts.host ?? '0.0.0.0');
   await bootstrapCluster(deps, { ip: opts.advertiseAddress ?? '127.0.0.1', port });
   server.setReady(true);

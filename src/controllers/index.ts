@@ -10,6 +10,8 @@ import { SharedInformerFactory } from '../client/factory.js';
 import { EventRecorder } from '../client/events.js';
 import { RestEventSink } from '../client/event-sink.js';
 import type { Controller, ControllerConstructor, ControllerContext } from './common/controller.js';
+import { nodeLifecycleController } from './nodelifecycle/index.js';
+import { disruptionController } from './disruption/index.js';
 import { startGarbageCollector } from './garbagecollector/controller.js';
 import { startNamespaceController } from './namespace/controller.js';
 import type { Log } from './common/worker.js';
@@ -28,7 +30,10 @@ export interface RunningControllers {
 }
 
 /** Controllers built on shared informers, in start order. */
-export const sharedControllers: ControllerConstructor[] = [];
+export const sharedControllers: ControllerConstructor[] = [
+  nodeLifecycleController,
+  disruptionController,
+];
 
 /** Starts every controller; resolves once all have synced and their workers run. */
 export async function startControllers(opts: ControllerOptions): Promise<RunningControllers> {
