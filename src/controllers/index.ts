@@ -12,6 +12,11 @@ import { RestEventSink } from '../client/event-sink.js';
 import type { Controller, ControllerConstructor, ControllerContext } from './common/controller.js';
 import { nodeLifecycleController } from './nodelifecycle/index.js';
 import { disruptionController } from './disruption/index.js';
+import { endpointController } from './endpoint/index.js';
+import { endpointSliceController } from './endpointslice/index.js';
+import { serviceAccountController } from './serviceaccount/index.js';
+import { rootCACertPublisherController } from './rootcacertpublisher/index.js';
+import { podGCController } from './podgc/index.js';
 import { startGarbageCollector } from './garbagecollector/controller.js';
 import { startNamespaceController } from './namespace/controller.js';
 import type { Log } from './common/worker.js';
@@ -33,6 +38,11 @@ export interface RunningControllers {
 export const sharedControllers: ControllerConstructor[] = [
   nodeLifecycleController,
   disruptionController,
+  endpointController,
+  endpointSliceController,
+  serviceAccountController,
+  rootCACertPublisherController,
+  podGCController,
 ];
 
 /** Starts every controller; resolves once all have synced and their workers run. */
