@@ -17,6 +17,8 @@ import { endpointSliceController } from './endpointslice/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 import { rootCACertPublisherController } from './rootcacertpublisher/index.js';
 import { podGCController } from './podgc/index.js';
+import { daemonSetController } from './daemonset/index.js';
+import { statefulSetController } from './statefulset/index.js';
 import { startGarbageCollector } from './garbagecollector/controller.js';
 import { startNamespaceController } from './namespace/controller.js';
 import type { Log } from './common/worker.js';
@@ -43,6 +45,8 @@ export const sharedControllers: ControllerConstructor[] = [
   serviceAccountController,
   rootCACertPublisherController,
   podGCController,
+  daemonSetController,
+  statefulSetController,
 ];
 
 /** Starts every controller; resolves once all have synced and their workers run. */
