@@ -19,6 +19,8 @@ import { rootCACertPublisherController } from './rootcacertpublisher/index.js';
 import { podGCController } from './podgc/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { statefulSetController } from './statefulset/index.js';
+import { jobController } from './job/index.js';
+import { cronJobController } from './cronjob/index.js';
 import { startGarbageCollector } from './garbagecollector/controller.js';
 import { startNamespaceController } from './namespace/controller.js';
 import type { Log } from './common/worker.js';
@@ -47,6 +49,8 @@ export const sharedControllers: ControllerConstructor[] = [
   podGCController,
   daemonSetController,
   statefulSetController,
+  jobController,
+  cronJobController,
 ];
 
 /** Starts every controller; resolves once all have synced and their workers run. */
