@@ -42,6 +42,12 @@ export interface Strategy {
   prepareForCreate?(obj: KubeObject): void;
   /** On update of the main resource: e.g. carry over fields the user may not change. */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
+  /**
+   * On a write of the status subresource: `next` holds the stored object with the requested status;
+   * copy from `requested` whatever else upstream's status strategy lets through (Deployments keep
+   * the request's annotations, for the revision annotation).
+   */
+  prepareForStatusUpdate?(next: KubeObject, requested: KubeObject, old: KubeObject): void;
   /** Field validation of an object (create and update). Do not validate metadata.name format here unless it differs from the kind's default name rule. */
   validate?(obj: KubeObject): FieldError[];
   /** Extra checks on update: immutable fields, selector immutability. */

@@ -292,6 +292,7 @@ export async function updateObject(
       const statusOnly = deepCopy(cur);
       statusOnly.status = obj.status;
       if (obj.metadata.managedFields) statusOnly.metadata.managedFields = obj.metadata.managedFields;
+      def.strategy.prepareForStatusUpdate?.(statusOnly, obj, cur);
       obj = statusOnly;
     } else if (def.subresources?.status) {
       if (cur.status === undefined) delete obj.status;

@@ -11,6 +11,8 @@ import { EventRecorder } from '../client/events.js';
 import { RestEventSink } from '../client/event-sink.js';
 import type { Controller, ControllerConstructor, ControllerContext } from './common/controller.js';
 import { nodeLifecycleController } from './nodelifecycle/index.js';
+import { replicaSetController } from './replicaset/index.js';
+import { deploymentController } from './deployment/index.js';
 import { disruptionController } from './disruption/index.js';
 import { endpointController } from './endpoint/index.js';
 import { endpointSliceController } from './endpointslice/index.js';
@@ -40,6 +42,8 @@ export interface RunningControllers {
 
 /** Controllers built on shared informers, in start order. */
 export const sharedControllers: ControllerConstructor[] = [
+  replicaSetController,
+  deploymentController,
   nodeLifecycleController,
   disruptionController,
   endpointController,

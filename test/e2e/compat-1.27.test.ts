@@ -4,7 +4,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCluster, KUBECTL, type Cluster } from './harness.js';
+import { startCluster, waitFor, KUBECTL, type Cluster } from './harness.js';
 
 describe('kubectl 1.27 compatibility', () => {
   let c: Cluster;
@@ -30,7 +30,9 @@ describe('kubectl 1.27 compatibility', () => {
     assert.equal((await k(['apply', '-f', '-'], manifest)).trim(), 'configmap/applied created');
     assert.equal((await k(['apply', '-f', '-'], manifest)).trim(), 'configmap/applied unchanged');
     assert.equal((await k(['apply', '-f', '-'], manifest.replace('"1"', '"2"'))).trim(), 'configmap/applied configured');
-    assert.match(await k(['get', 'deploy', '-o', 'wide']), /^old\s+0\/1\s+0\s+0\s+\d+s\s+nginx\s+nginx:1\.25\s+app=old$/m);
+    // The deployment controller creates the ReplicaSet and its pod (Pending: no node), so 1 is up to date.
+    const wide = /^old\s+0\/1\s+1\s+0\s+\d+s\s+nginx\s+nginx:1\.25\s+app=old$/m;
+    await waitFor(async () => wide.test(await k(['get', 'deploy', '-o', 'wide'])), 10_000, 'the deployment to have an up-to-date replica');
   });
 
   it('scale, label and server-side apply', async () => {

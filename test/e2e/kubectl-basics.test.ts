@@ -75,9 +75,10 @@ describe('kubectl 1.33 basics', () => {
   });
 
   it('prints tables, wide, yaml, jsonpath and custom columns', async () => {
+    // The deployment controller brings both replicas up to date; with no node they stay unready.
+    await waitFor(async () => /^web\s+0\/2\s+2\s+0\s+\d+s$/m.test(await c.k(['-n', 'team-a', 'get', 'deploy'])), 10_000, 'two up-to-date replicas');
     const table = await c.k(['-n', 'team-a', 'get', 'deploy']);
     assert.match(table, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m);
-    assert.match(table, /^web\s+0\/2\s+0\s+0\s+\d+s$/m);
     const wide = await c.k(['-n', 'team-a', 'get', 'deploy', '-o', 'wide']);
     assert.match(wide, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/m);
     assert.match(wide, /nginx\s+nginx:1\.27\s+app=web/);

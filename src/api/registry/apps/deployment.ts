@@ -130,6 +130,12 @@ export const deploymentResource: ResourceDef = {
         obj.metadata.generation = (old.metadata.generation ?? 1) + 1;
       }
     },
+    prepareForStatusUpdate(next, requested) {
+      // deploymentStatusStrategy resets only spec and labels: the controller records the
+      // revision annotation through the status subresource without bumping generation.
+      if (requested.metadata.annotations === undefined) delete next.metadata.annotations;
+      else next.metadata.annotations = requested.metadata.annotations;
+    },
     validate: validateDeployment,
     validateUpdate: (obj, old) => selectorImmutable(view(obj.spec).selector, view(old.spec).selector, 'spec.selector'),
     columns: [
