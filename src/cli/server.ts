@@ -21,6 +21,7 @@ import { createLogger } from './log.js';
 import { RestClient } from '../client/rest.js';
 import { LeaderElector } from '../client/leaderelection.js';
 import { startControllers, type RunningControllers } from '../controllers/index.js';
+import { startScheduler, explanationResource, type RunningScheduler } from '../scheduler/index.js';
 
 /** The Lease kube-controller-manager elects its leader on. */
 export const CONTROLLER_LEASE = { namespace: 'kube-system', name: 'kube-controller-manager' } as const;
@@ -103,17 +104,27 @@ export async function server(o: ParsedOptions): Promise<void> {
 
   const controllerClient = new RestClient(creds);
   let controllers: RunningControllers | undefined;
+  // The scheduler runs beside the controllers, only in the leader; the explanation API of the
+  // other servers says so (src/scheduler/README.md).
+  let scheduler: RunningScheduler | undefined;
+  api.deps.resources.set('scheduler', [
+    explanationResource((ns, name) => (scheduler ? scheduler.explainPod(ns, name) : 'the scheduler runs in the leading server (Lease kube-system/kube-controller-manager), not in this one: ask that server')),
+  ]);
   const runControllers = async (label: string): Promise<void> => {
     const t1 = process.hrtime.bigint();
     controllers = await startControllers({ client: controllerClient, log: logFn });
+    scheduler = await startScheduler({ client: controllerClient, log: logFn });
     step(label, t1);
   };
   const stopControllers = async (label: string): Promise<void> => {
     const c = controllers;
+    const s = scheduler;
     controllers = undefined;
-    if (!c) return;
+    scheduler = undefined;
+    if (!c && !s) return;
     const t1 = process.hrtime.bigint();
-    await c.stop();
+    await s?.stop();
+    await c?.stop();
     step(label, t1);
   };
 
@@ -134,13 +145,13 @@ export async function server(o: ParsedOptions): Promise<void> {
       onNewLeader: (leader) => {
         if (leader !== identity) process.stdout.write(`… standing by: leader is ${leader}\n`);
       },
-      onStartedLeading: () => runControllers(`leading (${identity}): controllers started`),
+      onStartedLeading: () => runControllers(`leading (${identity}): controllers and scheduler started`),
       onStoppedLeading: () => stopControllers(stopping ? 'controllers stopped; releasing the Lease' : 'lost leadership: controllers stopped, standing by'),
     });
     elector.start();
     step(`leader election on Lease ${CONTROLLER_LEASE.namespace}/${CONTROLLER_LEASE.name} as ${identity}`, t);
   } else {
-    await runControllers('controllers started (leader election disabled)');
+    await runControllers('controllers and scheduler started (leader election disabled)');
   }
 
   const total = Number(process.hrtime.bigint() - started) / 1e6;

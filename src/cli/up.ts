@@ -18,6 +18,7 @@ import { createLogger } from './log.js';
 import { startAgent, type Agent } from '../agent/index.js';
 import { RestClient } from '../client/rest.js';
 import { startControllers } from '../controllers/index.js';
+import { startScheduler, explanationResource } from '../scheduler/index.js';
 
 export const upOptions: OptionSpec[] = [
   { name: 'data-dir', type: 'string', default: '', help: 'where state, PKI and logs live (default ~/.kubeling)' },
@@ -76,6 +77,12 @@ export async function up(o: ParsedOptions): Promise<void> {
   const controllers = await startControllers({ client: controllerClient, log: (msg, f) => log.info(f ?? {}, msg) });
   step('controllers started', t);
 
+  t = process.hrtime.bigint();
+  // The explanation API reads the in-process scheduler's memory (src/scheduler/README.md).
+  const scheduler = await startScheduler({ client: controllerClient, log: (msg, f) => log.info(f ?? {}, msg) });
+  api.deps.resources.set('scheduler', [explanationResource((ns, name) => scheduler.explainPod(ns, name))]);
+  step('scheduler started', t);
+
   let agent: Agent | undefined;
   const simulated = Number(o['simulated-nodes']);
   if (simulated > 0) {
@@ -105,6 +112,7 @@ export async function up(o: ParsedOptions): Promise<void> {
     process.stdout.write(`\n${sig} received, shutting down…\n`);
     const t1 = process.hrtime.bigint();
     stopCompactor();
+    await scheduler.stop();
     await agent?.stop();
     await controllers.stop();
     await controllerClient.close();

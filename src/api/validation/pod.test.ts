@@ -88,3 +88,73 @@ test('template validation prefixes paths', () => {
     ['spec.template.metadata.labels', 'spec.template.spec.containers', 'spec.template.spec.restartPolicy', 'spec.template.spec.dnsPolicy'],
   );
 });
+
+const nodeAffinity = (expr: Record<string, unknown>) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [expr] }] } } });
+const naPath = 'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]';
+
+test('an unknown node affinity operator is rejected with the supported values', () => {
+  assert.deepEqual(check({ containers: [c()], affinity: nodeAffinity({ key: 'disktype', operator: 'Foo', values: ['ssd'] }) }), [
+    `${naPath}.operator: Unsupported value: "Foo": supported values: "DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"`,
+  ]);
+});
+
+test('node affinity values follow the operator: In needs values, Exists forbids them, Gt takes one', () => {
+  assert.deepEqual(check({ containers: [c()], affinity: nodeAffinity({ key: 'a', operator: 'In' }) }), [`${naPath}.values: Required value: must be specified when \`operator\` is 'In' or 'NotIn'`]);
+  assert.deepEqual(check({ containers: [c()], affinity: nodeAffinity({ key: 'a', operator: 'Exists', values: ['x'] }) }), [`${naPath}.values: Forbidden: may not be specified when \`operator\` is 'Exists' or 'DoesNotExist'`]);
+  assert.deepEqual(check({ containers: [c()], affinity: nodeAffinity({ key: 'a', operator: 'Gt', values: ['1', '2'] }) }), [`${naPath}.values: Required value: must be specified single value when \`operator\` is 'Lt' or 'Gt'`]);
+  assert.deepEqual(check({ containers: [c()], affinity: nodeAffinity({ key: 'a', operator: 'Lt', values: ['5'] }) }), []);
+});
+
+test('a required node affinity needs at least one term, and preferred weights are 1-100', () => {
+  const errs = check({
+    containers: [c()],
+    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] }, preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, preference: { matchExpressions: [{ key: 'a', operator: 'Exists' }] } }] } },
+  });
+  assert.deepEqual(errs, [
+    'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: must have at least one node selector term',
+    'spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: must be in the range 1-100',
+  ]);
+});
+
+test('matchFields accept only metadata.name with one value', () => {
+  const errs = check({ containers: [c()], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'spec.x', operator: 'In', values: ['a', 'b'] }] }] } } } });
+  const p = 'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0]';
+  assert.deepEqual(errs, [`${p}.values: Required value: must be only one value when \`operator\` is 'In' or 'NotIn' for node field selector`, `${p}.key: Invalid value: "spec.x": not a valid field selector key`]);
+});
+
+test('a pod anti-affinity term needs a topologyKey', () => {
+  const errs = check({ containers: [c()], affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'x' } }, topologyKey: '' }] } } });
+  assert.equal(errs[0], 'spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty');
+  assert.ok(errs.slice(1).every((e) => e.startsWith('spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: "": name part must be non-empty') || e.includes('name part must consist of')));
+});
+
+test('pod affinity topologyKey must be a qualified name and selectors valid', () => {
+  const errs = check({
+    containers: [c()],
+    affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchExpressions: [{ key: 'app', operator: 'Bad' }] }, topologyKey: 'bad key!' } }] } },
+  });
+  const p = 'spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm';
+  assert.equal(errs[0], `${p}.labelSelector.matchExpressions[0].operator: Invalid value: "Bad": not a valid selector operator`);
+  assert.match(errs[1] ?? '', new RegExp(`^${p.replace(/[[\].]/g, '\\$&')}\\.topologyKey: Invalid value: "bad key!": name part must consist of alphanumeric characters`));
+});
+
+test('topology spread constraints need maxSkew > 0, a topologyKey and a supported whenUnsatisfiable', () => {
+  const errs = check({ containers: [c()], topologySpreadConstraints: [{ maxSkew: 0, topologyKey: '', whenUnsatisfiable: 'Sometimes', labelSelector: { matchLabels: { app: 'x' } } }] });
+  assert.deepEqual(errs, [
+    'spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero',
+    'spec.topologySpreadConstraints[0].topologyKey: Required value: can not be empty',
+    'spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Sometimes": supported values: "DoNotSchedule", "ScheduleAnyway"',
+  ]);
+});
+
+test('valid affinity, anti-affinity and spreading pass', () => {
+  const sel = { labelSelector: { matchLabels: { app: 'web-store' } }, topologyKey: 'kubernetes.io/hostname' };
+  assert.deepEqual(
+    check({
+      containers: [c()],
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [sel] }, podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: sel }] } },
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'x' } }, minDomains: 3 }],
+    }),
+    [],
+  );
+});

@@ -5,7 +5,7 @@
  */
 import type { FieldError } from '../field.js';
 import { field } from '../field.js';
-import { validateAnnotations, validateLabels } from './meta.js';
+import { validateAnnotations, validateLabels, validateLabelSelector } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, inclusiveRangeError } from './names.js';
 import { validateContainer, validateContainerName, validateQuantityValue } from './container.js';
 import { asArr, asObj, asStr, invalidEach, nonNegative } from './util.js';
@@ -109,6 +109,135 @@ export function validateTolerations(tolerations: unknown, path: string): FieldEr
   return errs;
 }
 
+const nodeSelectorOperators = ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'];
+
+/** ValidateNodeSelectorRequirement: values per operator, and the key a qualified label name. */
+function validateNodeSelectorRequirement(raw: unknown, path: string): FieldError[] {
+  const r = asObj(raw);
+  const values = asArr(r.values);
+  const errs: FieldError[] = [];
+  switch (r.operator) {
+    case 'In':
+    case 'NotIn':
+      if (values.length === 0) errs.push(field.required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+      break;
+    case 'Exists':
+    case 'DoesNotExist':
+      if (values.length > 0) errs.push(field.forbidden(`${path}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+      break;
+    case 'Gt':
+    case 'Lt':
+      // Upstream checks the count only; a non-integer value simply never matches at scheduling.
+      if (values.length !== 1) errs.push(field.required(`${path}.values`, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
+      break;
+    default:
+      errs.push(field.notSupported(`${path}.operator`, r.operator ?? '', nodeSelectorOperators));
+  }
+  return [...errs, ...invalidEach(`${path}.key`, asStr(r.key), isQualifiedName(asStr(r.key)))];
+}
+
+/** ValidateNodeFieldSelectorRequirement: only metadata.name, In/NotIn with exactly one value. */
+function validateNodeFieldRequirement(raw: unknown, path: string): FieldError[] {
+  const r = asObj(raw);
+  const values = asArr(r.values);
+  const errs: FieldError[] = [];
+  if (r.operator === 'In' || r.operator === 'NotIn') {
+    if (values.length !== 1) errs.push(field.required(`${path}.values`, "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"));
+  } else errs.push(field.invalid(`${path}.operator`, r.operator ?? '', 'not a valid selector operator'));
+  if (r.key !== 'metadata.name') errs.push(field.invalid(`${path}.key`, r.key ?? '', 'not a valid field selector key'));
+  else values.forEach((v, i) => errs.push(...invalidEach(`${path}.values[${i}]`, v, isDNS1123Subdomain(asStr(v)))));
+  return errs;
+}
+
+function validateNodeSelectorTerm(raw: unknown, path: string): FieldError[] {
+  const t = asObj(raw);
+  return [
+    ...asArr(t.matchExpressions).flatMap((r, j) => validateNodeSelectorRequirement(r, `${path}.matchExpressions[${j}]`)),
+    ...asArr(t.matchFields).flatMap((r, j) => validateNodeFieldRequirement(r, `${path}.matchFields[${j}]`)),
+  ];
+}
+
+function validateWeight(w: unknown, path: string): FieldError[] {
+  const n = Number(w);
+  return Number.isInteger(n) && n >= 1 && n <= 100 ? [] : [field.invalid(path, w, 'must be in the range 1-100')];
+}
+
+/** validatePodAffinityTerm: selectors, namespaces, and a non-empty, qualified topologyKey. */
+function validatePodAffinityTerm(raw: unknown, path: string): FieldError[] {
+  const t = asObj(raw);
+  const errs = [...validateLabelSelector(t.labelSelector, `${path}.labelSelector`), ...validateLabelSelector(t.namespaceSelector, `${path}.namespaceSelector`)];
+  for (const ns of asArr(t.namespaces)) errs.push(...invalidEach(`${path}.namespace`, ns, isDNS1123Label(asStr(ns))));
+  const key = asStr(t.topologyKey);
+  if (!key) errs.push(field.required(`${path}.topologyKey`, 'can not be empty'));
+  return [...errs, ...invalidEach(`${path}.topologyKey`, key, isQualifiedName(key))];
+}
+
+function validatePodAffinityRules(raw: unknown, path: string): FieldError[] {
+  const a = asObj(raw);
+  const req = `${path}.requiredDuringSchedulingIgnoredDuringExecution`;
+  const pref = `${path}.preferredDuringSchedulingIgnoredDuringExecution`;
+  return [
+    ...asArr(a.requiredDuringSchedulingIgnoredDuringExecution).flatMap((t, i) => validatePodAffinityTerm(t, `${req}[${i}]`)),
+    ...asArr(a.preferredDuringSchedulingIgnoredDuringExecution).flatMap((w, i) => [
+      ...validateWeight(asObj(w).weight, `${pref}[${i}].weight`),
+      ...validatePodAffinityTerm(asObj(w).podAffinityTerm, `${pref}[${i}].podAffinityTerm`),
+    ]),
+  ];
+}
+
+/** validateAffinity: node affinity terms, pod affinity and anti-affinity terms. */
+export function validateAffinity(affinity: unknown, path: string): FieldError[] {
+  if (affinity === undefined || affinity === null) return [];
+  const a = asObj(affinity);
+  const errs: FieldError[] = [];
+  if (a.nodeAffinity !== undefined && a.nodeAffinity !== null) {
+    const na = asObj(a.nodeAffinity);
+    const reqPath = `${path}.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`;
+    if (na.requiredDuringSchedulingIgnoredDuringExecution !== undefined && na.requiredDuringSchedulingIgnoredDuringExecution !== null) {
+      const terms = asArr(asObj(na.requiredDuringSchedulingIgnoredDuringExecution).nodeSelectorTerms);
+      if (terms.length === 0) errs.push(field.required(`${reqPath}.nodeSelectorTerms`, 'must have at least one node selector term'));
+      terms.forEach((t, i) => errs.push(...validateNodeSelectorTerm(t, `${reqPath}.nodeSelectorTerms[${i}]`)));
+    }
+    const prefPath = `${path}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution`;
+    asArr(na.preferredDuringSchedulingIgnoredDuringExecution).forEach((w, i) => {
+      errs.push(...validateWeight(asObj(w).weight, `${prefPath}[${i}].weight`));
+      errs.push(...validateNodeSelectorTerm(asObj(w).preference, `${prefPath}[${i}].preference`));
+    });
+  }
+  if (a.podAffinity !== undefined && a.podAffinity !== null) errs.push(...validatePodAffinityRules(a.podAffinity, `${path}.podAffinity`));
+  if (a.podAntiAffinity !== undefined && a.podAntiAffinity !== null) errs.push(...validatePodAffinityRules(a.podAntiAffinity, `${path}.podAntiAffinity`));
+  return errs;
+}
+
+/** validateTopologySpreadConstraints: maxSkew, topologyKey, whenUnsatisfiable, minDomains, policies, duplicates. */
+export function validateTopologySpreadConstraints(constraints: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  asArr(constraints).forEach((raw, i) => {
+    const c = asObj(raw);
+    const p = `${path}[${i}]`;
+    if (!(Number(c.maxSkew) > 0)) errs.push(field.invalid(`${p}.maxSkew`, c.maxSkew ?? 0, 'must be greater than zero'));
+    const key = asStr(c.topologyKey);
+    if (!key) errs.push(field.required(`${p}.topologyKey`, 'can not be empty'));
+    else errs.push(...invalidEach(`${p}.topologyKey`, key, isQualifiedName(key)));
+    const action = asStr(c.whenUnsatisfiable);
+    if (!action) errs.push(field.required(`${p}.whenUnsatisfiable`, 'can not be empty'));
+    else if (action !== 'DoNotSchedule' && action !== 'ScheduleAnyway') errs.push(field.notSupported(`${p}.whenUnsatisfiable`, action, ['DoNotSchedule', 'ScheduleAnyway']));
+    const pair = `{${key}, ${action}}`;
+    if (seen.has(pair)) errs.push(field.duplicate(`${p}.{topologyKey, whenUnsatisfiable}`, pair));
+    seen.add(pair);
+    if (c.minDomains !== undefined && c.minDomains !== null) {
+      if (!(Number(c.minDomains) > 0)) errs.push(field.invalid(`${p}.minDomains`, c.minDomains, 'must be greater than zero'));
+      if (action !== 'DoNotSchedule') errs.push(field.invalid(`${p}.minDomains`, c.minDomains, `can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ${action}`));
+    }
+    for (const k of ['nodeAffinityPolicy', 'nodeTaintsPolicy']) {
+      if (c[k] !== undefined && c[k] !== null && c[k] !== 'Honor' && c[k] !== 'Ignore') errs.push(field.notSupported(`${p}.${k}`, c[k], ['Honor', 'Ignore']));
+    }
+    errs.push(...validateLabelSelector(c.labelSelector, `${p}.labelSelector`));
+  });
+  return errs;
+}
+
 /** ValidatePodSpec. `path` is the spec's own path ("spec", "spec.template.spec"). */
 export function validatePodSpec(spec: unknown, path: string): FieldError[] {
   const s = asObj(spec);
@@ -153,6 +282,8 @@ export function validatePodSpec(spec: unknown, path: string): FieldError[] {
   }
   errs.push(...nonNegative(s.terminationGracePeriodSeconds, `${path}.terminationGracePeriodSeconds`));
   errs.push(...validateTolerations(s.tolerations, `${path}.tolerations`));
+  errs.push(...validateAffinity(s.affinity, `${path}.affinity`));
+  errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
   asArr(s.imagePullSecrets).forEach((raw, i) => {
     if (!asObj(raw).name) errs.push(field.required(`${path}.imagePullSecrets[${i}].name`));
   });
