@@ -19,6 +19,10 @@ import { bootstrapCluster } from './bootstrap.js';
 import { handleBinding } from './handlers/binding.js';
 import { handleEviction } from './handlers/eviction.js';
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
+import { priorityAdmission } from './admission/priority.js';
+import { logHandler } from './handlers/proxy-log.js';
+import { execHandler } from './handlers/proxy-exec.js';
+import { UpgradeBridge } from './streaming/upgrade.js';
 
 export interface StartOptions {
   store: Store;
@@ -31,6 +35,8 @@ export interface StartOptions {
   admission?: AdmissionPlugin[];
   now?: () => Date;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** client certificate for the node agents' streaming servers (CN kube-apiserver-kubelet-client); without it logs/exec answer 503 */
+  kubeletClient?: { certPem: string; keyPem: string };
 }
 
 export interface RunningApiServer {
@@ -46,7 +52,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     store: opts.store,
     resources,
     defs: loadDefinitions(),
-    admission: opts.admission ?? [namespaceLifecycle, defaultTolerationSeconds],
+    admission: opts.admission ?? [namespaceLifecycle, defaultTolerationSeconds, priorityAdmission],
     now: opts.now ?? (() => new Date()),
   };
   const crds = new CrdRegistry(opts.store, resources, opts.log);
@@ -61,6 +67,12 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
   });
   server.registerSubresource('', 'pods', 'binding', handleBinding);
   server.registerSubresource('', 'pods', 'eviction', handleEviction);
+  // Streaming (logs, exec) proxied to the node agents; upgrades go through the normal request path.
+  const kubelet = opts.kubeletClient ? { ...opts.kubeletClient, caPem: opts.tls.caPem } : undefined;
+  const upgrades = new UpgradeBridge();
+  upgrades.install(server.server);
+  server.registerSubresource('', 'pods', 'log', logHandler(kubelet));
+  server.registerSubresource('', 'pods', 'exec', execHandler(kubelet, upgrades));
   const port = await server.listen(opts.port, opts.host ?? '0.0.0.0');
   await bootstrapCluster(deps, { ip: opts.advertiseAddress ?? '127.0.0.1', port });
   server.setReady(true);

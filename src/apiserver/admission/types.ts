@@ -21,6 +21,8 @@ export interface AdmissionAttributes {
   dryRun: boolean;
   /** reads an object through storage (namespace '' for cluster-scoped kinds) */
   get(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** every stored object of a resource (all namespaces); absent where the caller cannot list */
+  list?(group: string, resource: string): Promise<KubeObject[]>;
   /** warnings returned to the client in Warning headers */
   warn(message: string): void;
 }
