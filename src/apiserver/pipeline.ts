@@ -143,7 +143,7 @@ function admissionAttrs(ctx: OpContext, op: AdmissionOperation, name: string, su
     user: ctx.user,
     dryRun: ctx.dryRun,
     warn: (m) => ctx.warnings.push(m),
-    list: registryContext(ctx).list,
+    list: (group, resource) => registryContext(ctx).list(group, resource),
     get: async (group, resource, ns, n) => {
       const def = ctx.deps.resources.preferred(group, resource);
       if (!def) return undefined;
