@@ -4,8 +4,9 @@
  */
 import { runApiBench } from './api.js';
 import { runSchedulerBench } from './scheduler.js';
+import { runControllersBench } from './controllers.js';
 
-const benches: Record<string, () => Promise<void>> = { api: runApiBench, scheduler: runSchedulerBench };
+const benches: Record<string, () => Promise<void>> = { api: runApiBench, scheduler: runSchedulerBench, controllers: runControllersBench };
 
 const names = process.argv.slice(2);
 const selected = names.length ? names : Object.keys(benches);
