@@ -3,12 +3,15 @@
  * With `simulatedNodes: N` one process plays N nodes `sim-0..sim-N-1` spread over three zones
  * (topology.kubernetes.io/zone), each with its own /24 pod CIDR out of 10.244.0.0/16.
  */
-import type { Taint } from 'kubernetes-types/core/v1.js';
+import type { Container, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import type { RestClient } from '../client/rest.js';
 import { realClock, type Clock } from '../client/workqueue.js';
 import { NodeHeartbeat } from './node.js';
 import { PodWorkers, type WorkerNode } from './pods.js';
-import { SimulatedRuntime } from './runtimes/simulated/index.js';
+import { SimulatedRuntime, simulatedUsage, usageFromResources } from './runtimes/simulated/index.js';
+import type { Runtime } from './runtime.js';
+import { StreamingServer } from './streaming/server.js';
+import { apiResolver } from './streaming/resolve.js';
 
 /** Options of startAgent. */
 export interface AgentOptions {
@@ -26,6 +29,20 @@ export interface AgentOptions {
   now?: () => number;
   /** directory for container log files (simulated runtime writes CRI-format logs there) */
   logDir?: string;
+  /** the streaming server for logs/exec (kubelet's :10250); absent = none */
+  streaming?: AgentStreamingOptions;
+}
+
+/** Options of the agent's streaming server. */
+export interface AgentStreamingOptions {
+  /** serving certificate/key and the cluster CA the API server's client certificate must chain to */
+  tls: { certPem: string; keyPem: string; caPem: string };
+  /** 0 = random; the port is published in each Node's daemonEndpoints */
+  port: number;
+  /** listen address (default 0.0.0.0) */
+  host?: string;
+  /** the address the API server dials, when not the node's InternalIP (simulated nodes) */
+  address?: string;
 }
 
 /** A running agent. */
@@ -34,7 +51,25 @@ export interface Agent {
   runtime: SimulatedRuntime;
   heartbeats: NodeHeartbeat[];
   workers: PodWorkers;
+  streaming?: StreamingServer;
+  /** per-pod/per-node resource usage from the runtime's stats (what metrics.k8s.io serves) */
+  usage: AgentUsage;
   stop(): Promise<void>;
+}
+
+/** One container's usage sample: CPU in nanocores, memory working set in bytes. */
+export interface ContainerUsageSample {
+  name: string;
+  cpuNanoCores: number;
+  memoryWorkingSetBytes: number;
+}
+
+/** Resource usage as kubelet's resource metrics endpoint reports it (samples taken at `timestamp`). */
+export interface AgentUsage {
+  /** the running containers' usage of a pod on this agent's nodes, or undefined (not running here) */
+  pod(namespace: string, name: string): { containers: ContainerUsageSample[]; timestamp: number } | undefined;
+  /** the sum over a node's pods, or undefined for a node this agent does not run */
+  node(name: string): { cpuNanoCores: number; memoryWorkingSetBytes: number; timestamp: number } | undefined;
 }
 
 /** The zones simulated nodes are spread over. */
@@ -60,10 +95,18 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   } else {
     nodes.push({ name: o.nodeName, hostIP: '127.0.0.1', podCIDR: '10.244.0.0/24', labels: o.labels ?? {} });
   }
+  let streaming: StreamingServer | undefined;
+  let kubeletPort: number | undefined;
+  if (o.streaming) {
+    streaming = new StreamingServer({ tls: o.streaming.tls, port: o.streaming.port, host: o.streaming.host, runtime, resolve: apiResolver(o.client), log: o.log });
+    kubeletPort = await streaming.listen();
+  }
+  // Simulated nodes publish made-up IPs: the API server is told where the streaming server really is.
+  const kubeletAddress = o.streaming ? (o.streaming.address ?? (count ? '127.0.0.1' : undefined)) : undefined;
   const heartbeats = nodes.map(
     (n) =>
       new NodeHeartbeat(
-        { name: n.name, internalIP: n.hostIP, podCIDR: n.podCIDR, labels: n.labels, taints: o.taints, runtimeVersion: `${runtime.name}://${runtime.version}`, ...(count ? { cpu: '4', memory: '16Gi' } : {}) },
+        { name: n.name, internalIP: n.hostIP, podCIDR: n.podCIDR, labels: n.labels, taints: o.taints, runtimeVersion: `${runtime.name}://${runtime.version}`, kubeletPort, kubeletAddress, ...(count ? { cpu: '4', memory: '16Gi' } : {}) },
         { client: o.client, clock, log: o.log },
       ),
   );
@@ -77,10 +120,64 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     runtime,
     heartbeats,
     workers,
+    streaming,
+    usage: usageAccessor(runtime, workers, nodes.map((n) => n.name), clock),
     async stop() {
       for (const h of heartbeats) h.stop();
+      await streaming?.close();
       await workers.stop();
       await runtime.close();
+    },
+  };
+}
+
+/**
+ * Usage of the pods the workers run, from `runtime.stats` of each container in the live pod's
+ * status; on the simulated runtime the `sim-cpu-usage`/`sim-memory-usage` annotations of the live
+ * pod apply, so patching them changes the load at once. One snapshot is computed per second at
+ * most, so `kubectl top` over thousands of pods stays linear.
+ */
+export function usageAccessor(runtime: Runtime, workers: Pick<PodWorkers, 'pods'>, nodeNames: string[], clock: Clock): AgentUsage {
+  type Snapshot = { at: number; pods: Map<string, ContainerUsageSample[]>; nodes: Map<string, { cpuNanoCores: number; memoryWorkingSetBytes: number }> };
+  let snap: Snapshot | undefined;
+  const take = (): Snapshot => {
+    const now = clock.now();
+    if (snap && now - snap.at < 1000) return snap;
+    const next: Snapshot = { at: now, pods: new Map(), nodes: new Map(nodeNames.map((n) => [n, { cpuNanoCores: 0, memoryWorkingSetBytes: 0 }])) };
+    for (const obj of workers.pods()) {
+      const pod = obj as unknown as Pod;
+      const specs = new Map<string, Container>((pod.spec?.containers ?? []).map((c) => [c.name, c]));
+      const samples: ContainerUsageSample[] = [];
+      for (const cs of pod.status?.containerStatuses ?? []) {
+        const stats = cs.containerID ? runtime.stats(cs.containerID) : undefined;
+        if (!stats) continue;
+        const spec = specs.get(cs.name);
+        const u = runtime.name === 'simulated' && spec ? simulatedUsage(pod, cs.name, usageFromResources(spec)) : stats;
+        samples.push({ name: cs.name, cpuNanoCores: u.cpuNanoCores, memoryWorkingSetBytes: u.memoryWorkingSetBytes });
+      }
+      if (!samples.length) continue;
+      next.pods.set(`${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`, samples);
+      const n = next.nodes.get(pod.spec?.nodeName ?? '');
+      if (n) {
+        for (const c of samples) {
+          n.cpuNanoCores += c.cpuNanoCores;
+          n.memoryWorkingSetBytes += c.memoryWorkingSetBytes;
+        }
+      }
+    }
+    snap = next;
+    return next;
+  };
+  return {
+    pod(namespace, name) {
+      const s = take();
+      const containers = s.pods.get(`${namespace}/${name}`);
+      return containers ? { containers, timestamp: s.at } : undefined;
+    },
+    node(name) {
+      const s = take();
+      const n = s.nodes.get(name);
+      return n ? { ...n, timestamp: s.at } : undefined;
     },
   };
 }

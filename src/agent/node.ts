@@ -30,7 +30,17 @@ export interface NodeSpecOptions {
   internalIP: string;
   /** nodeInfo.containerRuntimeVersion, e.g. `simulated://0.1.0` */
   runtimeVersion: string;
+  /** the streaming server's port, published as status.daemonEndpoints.kubeletEndpoint.Port (default 10250) */
+  kubeletPort?: number;
+  /**
+   * where the streaming server is really reached when it is not the InternalIP (simulated nodes
+   * publish made-up IPs): the `kubeling.dev/kubelet-address` annotation the API server dials
+   */
+  kubeletAddress?: string;
 }
+
+/** Annotation naming the address of a node's streaming server when its InternalIP is not it. */
+export const kubeletAddressAnnotation = 'kubeling.dev/kubelet-address';
 
 /** The kubelet version the agent reports (kubectl compares it for skew warnings only). */
 /** The kubelet version nodes report: the served Kubernetes version. */
@@ -79,7 +89,7 @@ export function buildNode(o: NodeSpecOptions, now: number): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: o.name, labels: nodeLabels(o), annotations: { 'node.alpha.kubernetes.io/ttl': '0' } },
+    metadata: { name: o.name, labels: nodeLabels(o), annotations: { 'node.alpha.kubernetes.io/ttl': '0', ...(o.kubeletAddress ? { [kubeletAddressAnnotation]: o.kubeletAddress } : {}) } },
     spec: { ...(o.podCIDR ? { podCIDR: o.podCIDR, podCIDRs: [o.podCIDR] } : {}), ...(o.taints?.length ? { taints: o.taints } : {}) },
     status: {
       capacity,
@@ -89,7 +99,7 @@ export function buildNode(o: NodeSpecOptions, now: number): KubeObject {
         { type: 'InternalIP', address: o.internalIP },
         { type: 'Hostname', address: o.name },
       ],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      daemonEndpoints: { kubeletEndpoint: { Port: o.kubeletPort ?? 10250 } },
       nodeInfo: {
         machineID: '',
         systemUUID: '',
@@ -158,7 +168,9 @@ export class NodeHeartbeat {
     } catch (e) {
       if (!isStatus(e, 409)) throw e;
       // Re-registration (agent restart): kubelet reconciles its labels and keeps the rest.
-      const cur = await this.deps.client.patch({ ...nodesRef, name: this.opts.name }, 'merge', { metadata: { labels: node.metadata.labels } });
+      // The streaming address may change between runs, so its annotation is reconciled too.
+      const annotations = { [kubeletAddressAnnotation]: this.opts.kubeletAddress ?? null };
+      const cur = await this.deps.client.patch({ ...nodesRef, name: this.opts.name }, 'merge', { metadata: { labels: node.metadata.labels, annotations } });
       this.nodeUid = cur.metadata.uid ?? '';
     }
     await this.patchStatus();

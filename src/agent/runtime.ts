@@ -4,6 +4,7 @@
  * workers drive every runtime (simulated, process, ...) through these calls only.
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { Readable, Writable } from 'node:stream';
 
 /** A pod sandbox: the pod-level environment (network identity) its containers share. */
 export interface SandboxInfo {
@@ -43,6 +44,54 @@ export interface ContainerStats {
   memoryWorkingSetBytes: number;
 }
 
+/** An exec into a running container (CRI ExecSync/Exec): the command and which streams it gets. */
+export interface ExecRequest {
+  command: string[];
+  stdin: boolean;
+  /** a TTY merges stderr into stdout, as with `kubectl exec -t` */
+  tty: boolean;
+}
+
+/** A started exec: its streams, and its exit code once it ends. */
+export interface ExecSession {
+  stdout: Readable;
+  /** absent with a TTY */
+  stderr?: Readable;
+  /** present when stdin was requested */
+  stdin?: Writable;
+  /** terminal resize (TTY only) */
+  resize?(width: number, height: number): void;
+  /** resolves with the exit code */
+  exited: Promise<number>;
+  /** ends the command (the client went away) */
+  kill(): void;
+}
+
+/** A bind mount the agent materialised for a container (configMap/secret/emptyDir/hostPath...). */
+export interface ContainerMount {
+  hostPath: string;
+  containerPath: string;
+  readOnly?: boolean;
+}
+
+/** What the agent resolved for a container beyond its spec (optional: runtimes fall back to the spec). */
+export interface ContainerConfig {
+  /** volume mounts; when absent a runtime derives emptyDir/hostPath mounts from the pod spec */
+  mounts?: ContainerMount[];
+  /** the resolved environment (env + envFrom + valueFrom); when absent the spec's literal `env` values */
+  env?: { name: string; value: string }[];
+}
+
+/** What a runtime can do on this host (e.g. the process runtime without root runs unisolated). */
+export interface RuntimeCapabilities {
+  /** containers get their own namespaces and cgroups */
+  isolation: boolean;
+  /** pods get their own network namespace and IP */
+  podNetwork: boolean;
+  /** why something is missing, for a Node condition or event */
+  message?: string;
+}
+
 /** A container runtime. Calls are async because real runtimes do I/O. */
 export interface Runtime {
   /** runtime name, e.g. `simulated`; also the containerID scheme */
@@ -54,7 +103,7 @@ export interface Runtime {
   /** Stops every container of the sandbox and releases it. Removing an unknown sandbox is not an error. */
   removeSandbox(sandboxId: string): Promise<void>;
   /** Creates (does not start) a container of `pod` in the sandbox. */
-  createContainer(sandboxId: string, pod: Pod, container: Container): Promise<ContainerInfo>;
+  createContainer(sandboxId: string, pod: Pod, container: Container, config?: ContainerConfig): Promise<ContainerInfo>;
   /** Starts a created container. */
   startContainer(containerId: string): Promise<void>;
   /** Stops a container, waiting at most `graceSeconds` before killing it. */
@@ -65,10 +114,19 @@ export interface Runtime {
   containerStatus(containerId: string): ContainerInfo | undefined;
   /** Path of the container's CRI-format log file, if the runtime keeps one. */
   logPath(containerId: string): string | undefined;
+  /**
+   * The container's CRI-format log lines kept in memory, for runtimes without log files
+   * (optional; the streaming server prefers `logPath`).
+   */
+  logs?(containerId: string): string[];
+  /** Runs a command inside a running container (optional: a runtime without it cannot exec). */
+  exec?(containerId: string, req: ExecRequest): Promise<ExecSession>;
   /** Resource usage of a running container. */
   stats(containerId: string): ContainerStats | undefined;
   /** Subscribes to container state changes (start, exit, readiness); returns an unsubscribe. */
   onChange(listener: (podUid: string) => void): () => void;
+  /** What the runtime can do on this host (optional; absent = full support). */
+  capabilities?(): RuntimeCapabilities;
   /** Stops timers; containers stay as they are. */
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OptionSpec, ParsedOptions } from './options.js';
 import { acquireLock } from './lock.js';
-import { ensurePki, hostIdentity } from '../pki/index.js';
+import { ensurePki, hostIdentity, issueClientCertificate, issueServingCertificate } from '../pki/index.js';
 import { openStore } from '../storage/index.js';
 import { startCompactor } from '../storage/compactor.js';
 import { startApiServer } from '../apiserver/index.js';
@@ -60,8 +60,15 @@ export async function up(o: ParsedOptions): Promise<void> {
   const stopCompactor = startCompactor(store, { intervalMs: Number(o['compaction-interval']) * 1000 });
   step(`storage ${storeSpec === 'sqlite' ? join(dataDir, 'state.db') : storeSpec.replace(/\/\/.*@/, '//')}`, t);
 
+  // The API server's client certificate for the agents' streaming servers and the agents' own
+  // serving certificate (kubeadm's apiserver-kubelet-client and kubelet serving certs); both
+  // live only in memory and are re-issued each start.
+  const kubeletClient = await issueClientCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['kubeadm:cluster-admins'] });
+  const agentServing = issueServingCertificate(pki.ca, id);
+
   t = process.hrtime.bigint();
   const api = await startApiServer({
+    kubeletClient,
     store,
     tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },
     port: Number(o.port),
@@ -87,7 +94,7 @@ export async function up(o: ParsedOptions): Promise<void> {
   const simulated = Number(o['simulated-nodes']);
   if (simulated > 0) {
     t = process.hrtime.bigint();
-    agent = await startAgent({ client: controllerClient, nodeName: 'sim', runtime: 'simulated', simulatedNodes: simulated, log: (msg, f) => log.info(f ?? {}, msg) });
+    agent = await startAgent({ client: controllerClient, nodeName: 'sim', runtime: 'simulated', simulatedNodes: simulated, streaming: { tls: { ...agentServing, caPem: pki.ca.certPem }, port: 0, host: '127.0.0.1' }, log: (msg, f) => log.info(f ?? {}, msg) });
     step(`${simulated} simulated node(s) registered`, t);
   }
 

@@ -8,14 +8,16 @@
  * - `kubeling.dev/sim-exit-code`: the exit code (default 0)
  * - `kubeling.dev/sim-log-lines`: log lines written at start, separated by newlines
  * Usage (stats) is reported from the container's requests (limits when no requests), so
- * `kubectl top` shows what the pod asked for.
+ * `kubectl top` shows what the pod asked for, unless overridden by
+ * - `kubeling.dev/sim-cpu-usage` (e.g. "450m") / `kubeling.dev/sim-memory-usage` (e.g. "64Mi"),
+ *   read again from the live pod by the agent's usage accessor so patching them changes load.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { realClock, type Clock } from '../../../client/workqueue.js';
 import { parseQuantity } from '../../../api/validation/quantity.js';
-import type { ContainerInfo, ContainerStats, Runtime, SandboxInfo } from '../../runtime.js';
+import type { ContainerInfo, ContainerStats, ExecRequest, ExecSession, Runtime, SandboxInfo } from '../../runtime.js';
 
 /** Options of the simulated runtime. */
 export interface SimulatedRuntimeOptions {
@@ -68,6 +70,25 @@ export function usageFromResources(c: Container): ContainerStats {
     return q === undefined ? 0 : (parseQuantity(q) ?? 0);
   };
   return { cpuNanoCores: Math.round(pick('cpu') * 1e9), memoryWorkingSetBytes: Math.round(pick('memory')) };
+}
+
+/**
+ * Applies the `sim-cpu-usage` / `sim-memory-usage` annotations (pod-wide or `.<container>`) over a
+ * base usage, so tests and demos can drive autoscaling by changing load on a running pod.
+ */
+export function simulatedUsage(pod: Pod, containerName: string, base: ContainerStats): ContainerStats {
+  const ann = pod.metadata?.annotations ?? {};
+  const q = (k: string): number | undefined => {
+    const v = ann[`${prefix}${k}.${containerName}`] ?? ann[`${prefix}${k}`];
+    const n = v === undefined ? undefined : parseQuantity(v);
+    return n !== undefined && n >= 0 ? n : undefined;
+  };
+  const cpu = q('cpu-usage');
+  const mem = q('memory-usage');
+  return {
+    cpuNanoCores: cpu === undefined ? base.cpuNanoCores : Math.round(cpu * 1e9),
+    memoryWorkingSetBytes: mem === undefined ? base.memoryWorkingSetBytes : Math.round(mem),
+  };
 }
 
 interface SimContainer {
@@ -130,7 +151,7 @@ export class SimulatedRuntime implements Runtime {
       createdAt: this.clock.now(),
       ready: false,
     };
-    const c: SimContainer = { info, podUid: sb.podUid, behaviour: simBehaviour(pod, container.name), usage: usageFromResources(container), timers: [], logs: [] };
+    const c: SimContainer = { info, podUid: sb.podUid, behaviour: simBehaviour(pod, container.name), usage: simulatedUsage(pod, container.name, usageFromResources(container)), timers: [], logs: [] };
     if (this.opts.logDir) {
       const dir = join(this.opts.logDir, `${pod.metadata?.namespace ?? ''}_${pod.metadata?.name ?? ''}_${sb.podUid}`, container.name);
       mkdirSync(dir, { recursive: true });
@@ -188,6 +209,13 @@ export class SimulatedRuntime implements Runtime {
   /** The log lines a container wrote (CRI format), kept in memory. */
   logs(containerId: string): string[] {
     return [...(this.containers.get(containerId)?.logs ?? [])];
+  }
+
+  /** Simulated containers have no process to run a command in: exec always fails, clearly. */
+  exec(containerId: string, _req: ExecRequest): Promise<ExecSession> {
+    const c = this.containers.get(containerId);
+    const what = c ? `container ${c.info.name}` : `container ${containerId}`;
+    return Promise.reject(new Error(`cannot exec in ${what}: the simulated runtime runs no processes (use the process runtime for exec)`));
   }
 
   stats(containerId: string): ContainerStats | undefined {
