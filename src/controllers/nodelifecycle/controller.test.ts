@@ -93,12 +93,25 @@ test('a silent node goes Unknown after the grace period, is tainted, and its pod
   assert.ok(((await getNode('dead')).spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoSchedule'));
   assert.equal((await getNode('alive')).status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
 
-  await eventually(() => deleting('plain'), 'untolerating pod evicted at once');
+  // DefaultTolerationSeconds admission gave the pod without tolerations 300 s for not-ready/unreachable.
+  const plainTols = (await getPod('plain'))?.spec?.tolerations ?? [];
+  assert.ok(plainTols.some((t) => t.key === 'node.kubernetes.io/unreachable' && t.tolerationSeconds === 300));
   await eventually(async () => (await getPod('tolerant'))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'False', 'tolerant pod marked not ready');
   assert.equal(await deleting('tolerant'), false);
 
-  clock.advance(31_000);
+  // The other node keeps posting, or the whole zone is down and the taint manager stops evicting.
+  const advanceKeepingAlive = async (ms: number): Promise<void> => {
+    for (let left = ms; left > 0; left -= 20_000) {
+      await postReady('alive');
+      await observed('alive', clock.now());
+      clock.advance(Math.min(20_000, left));
+    }
+  };
+  await advanceKeepingAlive(31_000);
   await eventually(() => deleting('tolerant'), 'tolerant pod evicted after tolerationSeconds');
+  assert.equal(await deleting('plain'), false, 'the defaulted pod still has time left');
+  await advanceKeepingAlive(270_000);
+  await eventually(() => deleting('plain'), 'defaulted pod evicted after 300 s');
   const events = await tc.srv.client.list({ group: '', version: 'v1', resource: 'events', namespace: 'default' });
   assert.ok(events.items.some((e: KubeObject) => e.reason === 'TaintManagerEviction' && (e.involvedObject as { name?: string }).name === 'plain'));
   assert.equal(await deleting('forever'), false);
