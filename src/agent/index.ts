@@ -9,6 +9,7 @@ import { realClock, type Clock } from '../client/workqueue.js';
 import { NodeHeartbeat } from './node.js';
 import { PodWorkers, type WorkerNode } from './pods.js';
 import { SimulatedRuntime, simulatedUsage, usageFromResources } from './runtimes/simulated/index.js';
+import { ProcessRuntime, type ProcessRuntimeOptions } from './runtimes/process/index.js';
 import type { Runtime } from './runtime.js';
 import { StreamingServer } from './streaming/server.js';
 import { apiResolver } from './streaming/resolve.js';
@@ -18,7 +19,12 @@ export interface AgentOptions {
   client: RestClient;
   /** the node name (ignored when simulatedNodes is set) */
   nodeName: string;
-  runtime: 'simulated';
+  /** `process`: real isolated processes on this machine (one node); `simulated`: no processes */
+  runtime: 'simulated' | 'process';
+  /** process runtime settings (stateDir default /var/lib/kubeling/agent/<node>) */
+  process?: Partial<Omit<ProcessRuntimeOptions, 'podCIDR' | 'clock'>>;
+  /** the pod CIDR of a single (non-simulated) node (default 10.244.0.0/24) */
+  podCIDR?: string;
   /** register this many simulated nodes sim-0..sim-N-1 instead of one */
   simulatedNodes?: number;
   labels?: Record<string, string>;
@@ -48,7 +54,7 @@ export interface AgentStreamingOptions {
 /** A running agent. */
 export interface Agent {
   nodes: string[];
-  runtime: SimulatedRuntime;
+  runtime: Runtime;
   heartbeats: NodeHeartbeat[];
   workers: PodWorkers;
   streaming?: StreamingServer;
@@ -79,8 +85,13 @@ export const simulatedZones = ['zone-a', 'zone-b', 'zone-c'];
 export async function startAgent(o: AgentOptions): Promise<Agent> {
   const base = o.clock ?? realClock;
   const clock: Clock = o.now ? { now: o.now, setTimeout: (f, ms) => base.setTimeout(f, ms), clearTimeout: (h) => base.clearTimeout(h) } : base;
-  const runtime = new SimulatedRuntime({ clock, logDir: o.logDir });
   const count = o.simulatedNodes;
+  if (o.runtime === 'process' && count) throw new Error('simulated nodes need the simulated runtime');
+  const podCIDR = o.podCIDR ?? '10.244.0.0/24';
+  const runtime: Runtime =
+    o.runtime === 'process'
+      ? new ProcessRuntime({ stateDir: `/var/lib/kubeling/agent/${o.nodeName}`, ...(o.logDir ? { logDir: o.logDir } : {}), ...o.process, podCIDR, hostIP: '127.0.0.1', clock })
+      : new SimulatedRuntime({ clock, logDir: o.logDir });
   const nodes: (WorkerNode & { labels: Record<string, string> })[] = [];
   if (count !== undefined && count > 0) {
     if (count > 65_536) throw new Error('at most 65536 simulated nodes');
@@ -93,7 +104,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       });
     }
   } else {
-    nodes.push({ name: o.nodeName, hostIP: '127.0.0.1', podCIDR: '10.244.0.0/24', labels: o.labels ?? {} });
+    nodes.push({ name: o.nodeName, hostIP: '127.0.0.1', podCIDR, labels: o.labels ?? {} });
   }
   let streaming: StreamingServer | undefined;
   let kubeletPort: number | undefined;
@@ -114,6 +125,8 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   for (let i = 0; i < heartbeats.length; i += 50) await Promise.all(heartbeats.slice(i, i + 50).map((h) => h.start()));
   const workers = new PodWorkers({ client: o.client, runtime, nodes, clock, log: o.log });
   await workers.start();
+  const caps = runtime.capabilities?.();
+  if (caps && !caps.isolation) o.log?.('container runtime degraded', { runtime: runtime.name, message: caps.message });
   o.log?.('agent started', { nodes: nodes.length, runtime: runtime.name });
   return {
     nodes: nodes.map((n) => n.name),

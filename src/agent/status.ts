@@ -87,7 +87,8 @@ function containerStatus(o: ObservedContainer, podPhaseTerminal: boolean): Conta
     const last = cur?.state === 'exited' ? cur : o.previous;
     if (last) lastState = terminated(last);
   } else if (!cur || cur.state === 'created') {
-    state = { waiting: { reason: 'ContainerCreating' } };
+    // A container the runtime could not create carries its reason (ErrImagePull...) and message.
+    state = { waiting: { reason: cur?.reason ?? 'ContainerCreating', ...(cur?.message ? { message: cur.message } : {}) } };
     if (o.previous) lastState = terminated(o.previous);
   } else if (cur.state === 'running') {
     state = { running: { startedAt: k8sTime(cur.startedAt ?? cur.createdAt) } };
