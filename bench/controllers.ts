@@ -56,7 +56,7 @@ export async function runControllersBench(): Promise<void> {
   const replicas = Number(process.env.BENCH_REPLICAS ?? 10);
   const nodes = Number(process.env.BENCH_NODES ?? Math.max(3, Math.ceil((n * replicas) / 100)));
   const dataDir = mkdtempSync(join(tmpdir(), 'kubeling-bench-ctrl-'));
-  const proc = spawn(process.execPath, [mainJs, 'up', '--data-dir', dataDir, '--port', '0', '--no-kubeconfig', '--bind-address', '127.0.0.1', '--simulated-nodes', String(nodes)], {
+  const proc = spawn(process.execPath, [mainJs, 'up', '--data-dir', dataDir, '--port', '0', '--no-kubeconfig', '--bind-address', '127.0.0.1', '--no-local-node', '--simulated-nodes', String(nodes)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, HOME: dataDir },
   });

@@ -19,6 +19,7 @@ import { startAgent, type Agent } from '../agent/index.js';
 import { RestClient } from '../client/rest.js';
 import { startControllers } from '../controllers/index.js';
 import { startScheduler, explanationResource } from '../scheduler/index.js';
+import { metricsResources, agentMetricsSource } from '../metrics/index.js';
 
 export const upOptions: OptionSpec[] = [
   { name: 'data-dir', type: 'string', default: '', help: 'where state, PKI and logs live (default ~/.kubeling)' },
@@ -26,7 +27,11 @@ export const upOptions: OptionSpec[] = [
   { name: 'bind-address', type: 'string', default: '0.0.0.0', help: 'address the API server listens on' },
   { name: 'store', type: 'string', default: 'sqlite', help: 'sqlite | memory:// | etcd://host:port,host:port' },
   { name: 'kubeconfig', type: 'boolean', default: true, help: 'merge a "kubeling" context into $KUBECONFIG or ~/.kube/config and switch to it (--no-kubeconfig skips)' },
+  { name: 'local-node', type: 'boolean', default: true, help: 'run a node agent for this machine with the process runtime (--no-local-node: API, controllers and scheduler only)' },
+  { name: 'pod-cidr', type: 'string', default: '10.244.0.0/24', help: "the local node's pod CIDR (its first address is the bridge and gateway)" },
   { name: 'simulated-nodes', type: 'number', default: 0, help: 'also register N simulated nodes (pods on them run through their lifecycle without processes)' },
+  { name: 'horizontal-pod-autoscaler-sync-period', type: 'number', default: 15, help: 'seconds between HPA syncs' },
+  { name: 'horizontal-pod-autoscaler-downscale-stabilization', type: 'number', default: 300, help: 'seconds the HPA looks back over recommendations before scaling down' },
   { name: 'compaction-interval', type: 'number', default: 300, help: 'seconds between storage compactions' },
   { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
@@ -81,7 +86,15 @@ export async function up(o: ParsedOptions): Promise<void> {
 
   t = process.hrtime.bigint();
   const controllerClient = new RestClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
-  const controllers = await startControllers({ client: controllerClient, log: (msg, f) => log.info(f ?? {}, msg) });
+  // metrics.k8s.io (kubectl top, the HPA) is served from the in-process agent's usage (src/metrics/).
+  let agent: Agent | undefined;
+  api.deps.resources.set('metrics', metricsResources(agentMetricsSource(() => agent?.usage)));
+  const controllerOptions = {
+    client: controllerClient,
+    log: (msg: string, f?: Record<string, unknown>) => log.info(f ?? {}, msg),
+    hpa: { syncPeriodMs: Number(o['horizontal-pod-autoscaler-sync-period']) * 1000, downscaleStabilizationMs: Number(o['horizontal-pod-autoscaler-downscale-stabilization']) * 1000 },
+  };
+  const controllers = await startControllers(controllerOptions);
   step('controllers started', t);
 
   t = process.hrtime.bigint();
@@ -90,12 +103,28 @@ export async function up(o: ParsedOptions): Promise<void> {
   api.deps.resources.set('scheduler', [explanationResource((ns, name) => scheduler.explainPod(ns, name))]);
   step('scheduler started', t);
 
-  let agent: Agent | undefined;
   const simulated = Number(o['simulated-nodes']);
   if (simulated > 0) {
     t = process.hrtime.bigint();
     agent = await startAgent({ client: controllerClient, nodeName: 'sim', runtime: 'simulated', simulatedNodes: simulated, streaming: { tls: { ...agentServing, caPem: pki.ca.certPem }, port: 0, host: '127.0.0.1' }, log: (msg, f) => log.info(f ?? {}, msg) });
     step(`${simulated} simulated node(s) registered`, t);
+  }
+
+  let localAgent: Agent | undefined;
+  if (o['local-node'] !== false) {
+    t = process.hrtime.bigint();
+    const nodeName = id.hostname.toLowerCase();
+    localAgent = await startAgent({
+      client: controllerClient,
+      nodeName,
+      runtime: 'process',
+      podCIDR: String(o['pod-cidr']),
+      process: { stateDir: join(dataDir, 'agent'), logDir: join(dataDir, 'pods') },
+      streaming: { tls: { ...agentServing, caPem: pki.ca.certPem }, port: 0, host: '127.0.0.1' },
+      log: (msg, f) => log.info(f ?? {}, msg),
+    });
+    const caps = localAgent.runtime.capabilities?.();
+    step(`node ${nodeName} registered (process runtime${caps && !caps.isolation ? `, ${caps.message ?? 'no isolation'}` : ''})`, t);
   }
 
   t = process.hrtime.bigint();
@@ -120,6 +149,7 @@ export async function up(o: ParsedOptions): Promise<void> {
     const t1 = process.hrtime.bigint();
     stopCompactor();
     await scheduler.stop();
+    await localAgent?.stop();
     await agent?.stop();
     await controllers.stop();
     await controllerClient.close();

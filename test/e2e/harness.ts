@@ -42,14 +42,16 @@ export interface Cluster {
 export interface StartOptions {
   dataDir?: string;
   extraArgs?: string[];
+  /** run the local node agent (process runtime); off by default so tests choose their nodes */
+  localNode?: boolean;
 }
 
-/** Starts `kubeling up --port 0 --no-kubeconfig` and waits until it prints its URL. */
+/** Starts `kubeling up --port 0 --no-kubeconfig` (and `--no-local-node` unless asked) and waits until it is up. */
 export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kubeling-e2e-'));
   const home = mkdtempSync(join(tmpdir(), 'kubeling-home-'));
   mkdirSync(join(home, '.kube'), { recursive: true });
-  const proc = spawn(process.execPath, [mainJs, 'up', '--data-dir', dataDir, '--port', '0', '--no-kubeconfig', '--bind-address', '127.0.0.1', ...(opts.extraArgs ?? [])], {
+  const proc = spawn(process.execPath, [mainJs, 'up', '--data-dir', dataDir, '--port', '0', '--no-kubeconfig', '--bind-address', '127.0.0.1', ...(opts.localNode ? [] : ['--no-local-node']), ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: home },
   });
