@@ -4,7 +4,7 @@
  * workers drive every runtime (simulated, process, ...) through these calls only.
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 
 /** A pod sandbox: the pod-level environment (network identity) its containers share. */
 export interface SandboxInfo {
@@ -121,6 +121,16 @@ export interface Runtime {
   logs?(containerId: string): string[];
   /** Runs a command inside a running container (optional: a runtime without it cannot exec). */
   exec?(containerId: string, req: ExecRequest): Promise<ExecSession>;
+  /**
+   * Attaches to a running container's stdio (`kubectl attach`, `run -it`; optional: without it
+   * the streaming server follows the container's log and cannot deliver stdin).
+   */
+  attach?(containerId: string, req: { stdin: boolean; tty: boolean }): Promise<ExecSession>;
+  /**
+   * Connects to `port` in the sandbox's network namespace (`kubectl port-forward`; optional).
+   * Rejects with the reason kubectl is shown, e.g. a refused connection.
+   */
+  portForward?(sandboxId: string, port: number): Promise<Duplex>;
   /** Resource usage of a running container. */
   stats(containerId: string): ContainerStats | undefined;
   /** Subscribes to container state changes (start, exit, readiness); returns an unsubscribe. */

@@ -22,6 +22,8 @@ import { defaultTolerationSeconds } from './admission/default-toleration-seconds
 import { priorityAdmission } from './admission/priority.js';
 import { logHandler } from './handlers/proxy-log.js';
 import { execHandler } from './handlers/proxy-exec.js';
+import { attachHandler } from './handlers/proxy-attach.js';
+import { portForwardHandler } from './handlers/proxy-portforward.js';
 import { UpgradeBridge } from './streaming/upgrade.js';
 
 export interface StartOptions {
@@ -67,12 +69,14 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
   });
   server.registerSubresource('', 'pods', 'binding', handleBinding);
   server.registerSubresource('', 'pods', 'eviction', handleEviction);
-  // Streaming (logs, exec) proxied to the node agents; upgrades go through the normal request path.
+  // Streaming (logs, exec, attach, port-forward) proxied to the node agents; upgrades go through the normal request path.
   const kubelet = opts.kubeletClient ? { ...opts.kubeletClient, caPem: opts.tls.caPem } : undefined;
   const upgrades = new UpgradeBridge();
   upgrades.install(server.server);
   server.registerSubresource('', 'pods', 'log', logHandler(kubelet));
   server.registerSubresource('', 'pods', 'exec', execHandler(kubelet, upgrades));
+  server.registerSubresource('', 'pods', 'attach', attachHandler(kubelet, upgrades));
+  server.registerSubresource('', 'pods', 'portforward', portForwardHandler(kubelet, upgrades));
   const port = await server.listen(opts.port, opts.host ?? '0.0.0.0');
   await bootstrapCluster(deps, { ip: opts.advertiseAddress ?? '127.0.0.1', port });
   server.setReady(true);

@@ -1,24 +1,28 @@
 /**
- * pods/exec (upstream ExecREST + UpgradeAwareHandler): kubectl ≥ 1.30 sends a GET upgraded to
- * WebSocket `v5.channel.k8s.io`. The pod and container are validated first (errors answer the
- * handshake with a Status, which makes kubectl retry over SPDY and print the SPDY answer, so
- * the SPDY POST validates identically). The API server then terminates the client's WebSocket,
- * opens one to the node agent's `/exec/...` and relays messages both ways; when the agent
- * cannot be reached the final Status on channel 3 says why. SPDY/3.1 (kubectl 1.27–1.29) is not
- * implemented: it gets a 400 Status kubectl prints.
+ * pods/exec and pods/attach (upstream ExecREST/AttachREST + UpgradeAwareHandler). kubectl ≥ 1.30
+ * sends a GET upgraded to WebSocket `v5.channel.k8s.io`; kubectl 1.27–1.29 (and newer ones
+ * falling back) a POST upgraded to SPDY/3.1 with `X-Stream-Protocol-Version` v5/v4. The pod and
+ * container are validated first (errors answer the handshake with a Status, which makes kubectl
+ * retry over SPDY and print the SPDY answer, so both validate identically). The API server then
+ * terminates the client's protocol and opens a WebSocket v5 to the node agent's
+ * `/exec/...` or `/attach/...`: WebSocket messages are relayed as they are, SPDY streams are
+ * mapped to channels (spdy-remotecommand.ts). When the agent cannot be reached the final Status
+ * says why.
  */
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { errors } from '../../api/errors.js';
 import type { SubresourceHandler } from '../server.js';
 import type { UpgradeBridge } from '../streaming/upgrade.js';
+import { acceptSpdy, isSpdyUpgrade, negotiate } from '../streaming/spdy-upgrade.js';
+import { REMOTECOMMAND_PROTOCOLS, bridgeToAgent, collectStreams } from '../streaming/spdy-remotecommand.js';
 import type { RequestCtx } from './context.js';
 import { endpointUrl, loadPod, nodeEndpoint, podNode, requireKubeletClient, resolveContainer, type KubeletClientConfig } from './proxy-common.js';
 
 const V5 = 'v5.channel.k8s.io';
 
-/** What kubectl 1.27–1.29 (SPDY) is told. */
-export const SPDY_UNSUPPORTED = 'exec over SPDY is not supported yet; use kubectl ≥ 1.30 (WebSocket v5.channel.k8s.io)';
+/** What a request that upgrades to neither WebSocket nor SPDY/3.1 is told. */
+export const SPDY_UNSUPPORTED = 'exec and attach need an upgrade to WebSocket (v5.channel.k8s.io) or SPDY/3.1';
 
 /** A channel-3 Failure Status for an exec that never ran. */
 function failure(message: string): Buffer {
@@ -26,12 +30,14 @@ function failure(message: string): Buffer {
   return Buffer.concat([Buffer.from([3]), Buffer.from(JSON.stringify(status))]);
 }
 
+/** A boolean query parameter as upstream's parameter codec reads it. */
+const on = (q: URLSearchParams, k: string): boolean => q.get(k) === 'true' || q.get(k) === '1';
+
 /** Validates an exec request's parameters as upstream's PodExecOptions validation does. */
-function validateExecQuery(q: URLSearchParams): void {
-  if (q.getAll('command').length === 0) throw errors.badRequest('you must specify at least 1 command');
-  const on = (k: string): boolean => q.get(k) === 'true' || q.get(k) === '1';
-  if (!on('stdin') && !on('stdout') && !on('stderr')) throw errors.badRequest('you must specify at least one of stdin, stdout, stderr');
-  if (on('tty') && on('stderr')) throw errors.badRequest('tty and stderr cannot both be true');
+function validateExecQuery(q: URLSearchParams, kind: 'exec' | 'attach'): void {
+  if (kind === 'exec' && q.getAll('command').length === 0) throw errors.badRequest('you must specify at least 1 command');
+  if (!on(q, 'stdin') && !on(q, 'stdout') && !on(q, 'stderr')) throw errors.badRequest('you must specify at least one of stdin, stdout, stderr');
+  if (on(q, 'tty') && on(q, 'stderr')) throw errors.badRequest('tty and stderr cannot both be true');
 }
 
 /** Relays every message of `from` to `to`, buffering while `to` is still connecting. */
@@ -48,6 +54,39 @@ function relay(from: WebSocket, to: WebSocket): void {
 
 /** The pods/exec handler; `bridge` hands out upgrade sockets, `kubelet` is the agents' client certificate. */
 export function execHandler(kubelet: KubeletClientConfig | undefined, bridge: UpgradeBridge): SubresourceHandler {
+  return remoteCommandHandler('exec', kubelet, bridge);
+}
+
+/** A WebSocket v5 to the agent's `/<kind>/<ns>/<pod>/<container>` with the stream parameters. */
+function dialAgent(creds: KubeletClientConfig, base: string, kind: 'exec' | 'attach', ns: string, pod: string, container: string, query: URLSearchParams): WebSocket {
+  const q = new URLSearchParams();
+  for (const k of [...(kind === 'exec' ? ['command'] : []), 'stdin', 'stdout', 'stderr', 'tty']) for (const v of query.getAll(k)) q.append(k, v);
+  const url = `${base}/${kind}/${encodeURIComponent(ns)}/${encodeURIComponent(pod)}/${encodeURIComponent(container)}?${q.toString()}`;
+  // The agent's certificate must chain to the cluster CA, but its names are not checked (agents
+  // are dialed by IP, as kube-apiserver dials kubelets). tls treats a falsy result as a match.
+  return new WebSocket(url, [V5], { cert: creds.certPem, key: creds.keyPem, ca: creds.caPem, checkServerIdentity: () => false, perMessageDeflate: false });
+}
+
+/** Reports an agent that refused the WebSocket or could not be dialed. */
+function onAgentFailure(agent: WebSocket, fail: (msg: string) => void): void {
+  agent.on('unexpected-response', (_req, res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      let msg = Buffer.concat(chunks).toString();
+      try {
+        msg = (JSON.parse(msg) as { message?: string }).message ?? msg;
+      } catch {
+        // plain text
+      }
+      fail(msg || `the node agent answered ${res.statusCode ?? 0}`);
+    });
+  });
+  agent.on('error', (e) => fail(`error dialing backend: ${e.message}`));
+}
+
+/** exec or attach: validation, then the WebSocket relay or the SPDY bridge to the agent. */
+export function remoteCommandHandler(kind: 'exec' | 'attach', kubelet: KubeletClientConfig | undefined, bridge: UpgradeBridge): SubresourceHandler {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (p) => (p.has(V5) ? V5 : false) });
   return async (rc: RequestCtx): Promise<void> => {
     const method = (rc.req.method ?? 'GET').toUpperCase();
@@ -56,24 +95,39 @@ export function execHandler(kubelet: KubeletClientConfig | undefined, bridge: Up
     const container = resolveContainer(pod, rc.query.get('container'));
     podNode(pod);
     const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') throw errors.badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
-    validateExecQuery(rc.query);
+    const verb = kind === 'exec' ? 'exec into' : 'attach to';
+    if (phase === 'Succeeded' || phase === 'Failed') throw errors.badRequest(`cannot ${verb} a container in a completed pod; current phase is ${phase}`);
+    validateExecQuery(rc.query, kind);
     const upgrade = String(rc.req.headers.upgrade ?? '').toLowerCase();
-    if (upgrade !== 'websocket') throw errors.badRequest(SPDY_UNSUPPORTED);
+    const spdy = isSpdyUpgrade(rc.req as IncomingMessage);
+    if (upgrade !== 'websocket' && !spdy) throw errors.badRequest(SPDY_UNSUPPORTED);
+    const podName = pod.metadata.name ?? '';
+    if (spdy) {
+      const protocol = negotiate(rc.req as IncomingMessage, REMOTECOMMAND_PROTOCOLS);
+      const creds = requireKubeletClient(kubelet);
+      const ep = await nodeEndpoint(rc, podNode(pod));
+      const conn = bridge.take(rc.req);
+      if (!conn) throw errors.badRequest(`${kind} requires an HTTP/1.1 upgrade to SPDY/3.1`);
+      const session = acceptSpdy(conn.socket, conn.head, protocol);
+      const q = rc.query;
+      const streams = await collectStreams(session, { stdin: on(q, 'stdin'), stdout: on(q, 'stdout'), stderr: on(q, 'stderr'), tty: on(q, 'tty') }).catch(() => undefined);
+      if (!streams) {
+        await session.close();
+        return;
+      }
+      const agent = dialAgent(creds, endpointUrl(ep, 'wss'), kind, rc.info.namespace, podName, container, q);
+      const b = bridgeToAgent(session, streams, agent);
+      onAgentFailure(agent, (msg) => b.fail(msg));
+      return;
+    }
     const protocols = String(rc.req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!protocols.includes(V5)) throw errors.badRequest(`unsupported WebSocket subprotocol(s) ${JSON.stringify(protocols.join(','))}: only ${V5} is served`);
     const creds = requireKubeletClient(kubelet);
     const ep = await nodeEndpoint(rc, podNode(pod));
     const conn = bridge.take(rc.req);
-    if (!conn) throw errors.badRequest('exec requires an HTTP/1.1 upgrade to WebSocket');
+    if (!conn) throw errors.badRequest(`${kind} requires an HTTP/1.1 upgrade to WebSocket`);
     const client = await new Promise<WebSocket>((resolve) => wss.handleUpgrade(rc.req as IncomingMessage, conn.socket, conn.head, resolve));
-    const q = new URLSearchParams();
-    for (const k of ['command', 'stdin', 'stdout', 'stderr', 'tty']) for (const v of rc.query.getAll(k)) q.append(k, v);
-    const ns = encodeURIComponent(rc.info.namespace);
-    const url = `${endpointUrl(ep, 'wss')}/exec/${ns}/${encodeURIComponent(pod.metadata.name ?? '')}/${encodeURIComponent(container)}?${q.toString()}`;
-    // The agent's certificate must chain to the cluster CA, but its names are not checked (agents
-    // are dialed by IP, as kube-apiserver dials kubelets). tls treats a falsy result as a match.
-    const agent = new WebSocket(url, [V5], { cert: creds.certPem, key: creds.keyPem, ca: creds.caPem, checkServerIdentity: () => false, perMessageDeflate: false });
+    const agent = dialAgent(creds, endpointUrl(ep, 'wss'), kind, rc.info.namespace, podName, container, rc.query);
     relay(client, agent);
     relay(agent, client);
     const fail = (msg: string): void => {
@@ -82,20 +136,7 @@ export function execHandler(kubelet: KubeletClientConfig | undefined, bridge: Up
         client.close(1000);
       }
     };
-    agent.on('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        let msg = Buffer.concat(chunks).toString();
-        try {
-          msg = (JSON.parse(msg) as { message?: string }).message ?? msg;
-        } catch {
-          // plain text
-        }
-        fail(msg || `the node agent answered ${res.statusCode ?? 0}`);
-      });
-    });
-    agent.on('error', (e) => fail(`error dialing backend: ${e.message}`));
+    onAgentFailure(agent, fail);
     agent.on('close', (code) => {
       if (client.readyState === WebSocket.OPEN) client.close(code === 1005 || code === 1006 ? 1000 : code);
     });

@@ -182,7 +182,7 @@ describe('pods/log and pods/exec proxy', () => {
     assert.match(status.message ?? '', /simulated runtime runs no processes/);
   });
 
-  it('answers the SPDY exec fallback with a clear 400', async () => {
+  it('answers a non-upgraded exec with a clear 400', async () => {
     const r = await client.raw('POST', '/api/v1/namespaces/default/pods/web/exec?command=ls&container=c&stdout=true');
     assert.equal(r.status, 400);
     assert.equal((JSON.parse(r.body.toString()) as { message: string }).message, SPDY_UNSUPPORTED);

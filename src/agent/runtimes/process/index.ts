@@ -7,6 +7,7 @@
  * instance adopts what still runs (live-restore).
  */
 import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
@@ -14,6 +15,7 @@ import { realClock, type Clock } from '../../../client/workqueue.js';
 import type { ContainerConfig, ContainerInfo, ContainerStats, ExecRequest, ExecSession, Runtime, RuntimeCapabilities, SandboxInfo } from '../../runtime.js';
 import { cgroupV1Available, ContainerCgroup, controllers, namespaceInit, workloadPids } from './cgroups.js';
 import { startExec } from './exec.js';
+import { dialPod } from './portforward.js';
 import { requireTool, which } from './host.js';
 import { loadImageTable, resolveArgv, type ImageEntry } from './images.js';
 import { launch, type HostTools, type LaunchSpec } from './launch.js';
@@ -303,6 +305,13 @@ export class ProcessRuntime implements Runtime {
     const init = this.isolate ? namespaceInit(c.cgroup?.pids() ?? []) : undefined;
     if (this.isolate && init === undefined) return Promise.reject(new Error(`container ${c.rec.info.name} has no running process`));
     return Promise.resolve(startExec({ req, spec: c.rec.spec, tools: this.tools, initPid: init }));
+  }
+
+  /** Dials the pod's IP (reachable from the host) on `port`. */
+  portForward(sandboxId: string, port: number): Promise<Duplex> {
+    const sb = this.sandboxes.get(sandboxId);
+    if (!sb) return Promise.reject(new Error(`sandbox ${sandboxId} not found`));
+    return dialPod(sb.info.podIP, port, `${sb.podName}, uid ${sb.info.podUid}`);
   }
 
   onChange(listener: (podUid: string) => void): () => void {
