@@ -19,7 +19,6 @@ import { startAgent, type Agent } from '../agent/index.js';
 import { RestClient } from '../client/rest.js';
 import { startControllers } from '../controllers/index.js';
 import { startScheduler, explanationResource } from '../scheduler/index.js';
-import { metricsResources, agentMetricsSource } from '../metrics/index.js';
 
 export const upOptions: OptionSpec[] = [
   { name: 'data-dir', type: 'string', default: '', help: 'where state, PKI and logs live (default ~/.kubeling)' },
@@ -30,8 +29,6 @@ export const upOptions: OptionSpec[] = [
   { name: 'local-node', type: 'boolean', default: true, help: 'run a node agent for this machine with the process runtime (--no-local-node: API, controllers and scheduler only)' },
   { name: 'pod-cidr', type: 'string', default: '10.244.0.0/24', help: "the local node's pod CIDR (its first address is the bridge and gateway)" },
   { name: 'simulated-nodes', type: 'number', default: 0, help: 'also register N simulated nodes (pods on them run through their lifecycle without processes)' },
-  { name: 'horizontal-pod-autoscaler-sync-period', type: 'number', default: 15, help: 'seconds between HPA syncs' },
-  { name: 'horizontal-pod-autoscaler-downscale-stabilization', type: 'number', default: 300, help: 'seconds the HPA looks back over recommendations before scaling down' },
   { name: 'compaction-interval', type: 'number', default: 300, help: 'seconds between storage compactions' },
   { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
@@ -86,13 +83,10 @@ export async function up(o: ParsedOptions): Promise<void> {
 
   t = process.hrtime.bigint();
   const controllerClient = new RestClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
-  // metrics.k8s.io (kubectl top, the HPA) is served from the in-process agent's usage (src/metrics/).
   let agent: Agent | undefined;
-  api.deps.resources.set('metrics', metricsResources(agentMetricsSource(() => agent?.usage)));
   const controllerOptions = {
     client: controllerClient,
     log: (msg: string, f?: Record<string, unknown>) => log.info(f ?? {}, msg),
-    hpa: { syncPeriodMs: Number(o['horizontal-pod-autoscaler-sync-period']) * 1000, downscaleStabilizationMs: Number(o['horizontal-pod-autoscaler-downscale-stabilization']) * 1000 },
   };
   const controllers = await startControllers(controllerOptions);
   step('controllers started', t);
