@@ -5,8 +5,9 @@
 import { runApiBench } from './api.js';
 import { runSchedulerBench } from './scheduler.js';
 import { runControllersBench } from './controllers.js';
+import { runAgentBench } from './agent.js';
 
-const benches: Record<string, () => Promise<void>> = { api: runApiBench, scheduler: runSchedulerBench, controllers: runControllersBench };
+const benches: Record<string, () => Promise<void>> = { api: runApiBench, scheduler: runSchedulerBench, controllers: runControllersBench, agent: runAgentBench };
 
 const names = process.argv.slice(2);
 const selected = names.length ? names : Object.keys(benches);

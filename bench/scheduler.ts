@@ -2,7 +2,11 @@
  * Scheduler benchmark, scheduler_perf-style and IN-PROCESS (pure scheduling, no API server):
  * 5 000 nodes, a set of initial pods, then the measured pods scheduled one by one through the
  * whole cycle (bind = confirming the assumed pod in the cache). Prints pods/s beside upstream's
- * scheduler_perf thresholds and this project's targets.
+ * scheduler_perf thresholds and this project's targets, then the same workloads end to end
+ * through `kubeling up` (bench/scheduler-e2e.ts) and both side by side.
+ *
+ * Env: SCHED_BENCH_ONLY=Name[,Name], SCHED_BENCH_INPROCESS=0, SCHED_BENCH_E2E=0, and the
+ * SCHED_BENCH_E2E_* sizes of bench/scheduler-e2e.ts.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
@@ -104,19 +108,45 @@ function run(w: Workload): { podsPerSec: number; unscheduled: number } {
   return { podsPerSec: w.measurePods / secs, unscheduled };
 }
 
-/** `npm run bench -- scheduler`: every workload on 5 000 nodes, in-process. */
+/** Which workloads run (SCHED_BENCH_ONLY=Name[,Name]). */
+function selected(): Workload[] {
+  const only = process.env.SCHED_BENCH_ONLY?.split(',').filter(Boolean);
+  return workloads.filter((w) => !only || only.includes(w.name));
+}
+
+/**
+ * `npm run bench -- scheduler`: every workload on 5 000 nodes in-process (SCHED_BENCH_INPROCESS=0
+ * skips it), then end to end through
+ * `kubeling up` (bench/scheduler-e2e.ts; SCHED_BENCH_E2E=0 skips it), side by side.
+ */
 export async function runSchedulerBench(): Promise<void> {
-  const only = process.env.SCHED_BENCH_ONLY;
+  const chosen = selected();
+  const inProcess = new Map<string, number>();
   process.stdout.write(`scheduler (in-process, ${N} nodes)\n`);
   process.stdout.write(`${'workload'.padEnd(20)}${'pods/s'.padStart(10)}  ${'upstream'.padEnd(10)}target\n`);
-  for (const w of workloads) {
-    if (only && w.name !== only) continue;
+  // SCHED_BENCH_INPROCESS=0 skips the in-process half (the side-by-side table shows "—").
+  for (const w of process.env.SCHED_BENCH_INPROCESS === '0' ? [] : chosen) {
     const r = run(w);
+    inProcess.set(w.name, r.podsPerSec);
     const target = w.target ? `≥ ${w.target} ${r.podsPerSec >= w.target ? 'ok' : 'MISSED'}` : '';
     const miss = r.unscheduled ? `  (${r.unscheduled} unscheduled)` : '';
     process.stdout.write(`${w.name.padEnd(20)}${r.podsPerSec.toFixed(0).padStart(10)}  ${w.upstream.padEnd(10)}${target}${miss}\n`);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  if (process.env.SCHED_BENCH_E2E === '0') return;
+  const { runEndToEnd } = await import('./scheduler-e2e.js');
+  const e2e = await runEndToEnd(chosen.map((w) => w.name));
+  process.stdout.write(`\nscheduler, side by side (in-process on ${N} nodes; end to end on ${e2e.nodes} simulated nodes, ${e2e.inFlight} creates in flight)\n`);
+  process.stdout.write(`${'workload'.padEnd(20)}${'in-process'.padStart(12)}${'end-to-end'.padStart(12)}  ${'upstream'.padEnd(10)}target\n`);
+  for (const w of chosen) {
+    const ip = inProcess.get(w.name);
+    const r = e2e.results.get(w.name);
+    const ee = r ? r.podsPerSec.toFixed(0) + (r.unbound ? '*' : '') : '—';
+    const verdict = (v: number | undefined, t: number) => (v === undefined ? '—' : v >= t ? 'ok' : 'MISSED');
+    const target = w.target ? `≥ ${w.target} (in-process ${verdict(ip, w.target)}, e2e ${verdict(r?.podsPerSec, w.target)})` : '';
+    process.stdout.write(`${w.name.padEnd(20)}${(ip === undefined ? '—' : ip.toFixed(0)).padStart(12)}${ee.padStart(12)}  ${w.upstream.padEnd(10)}${target}\n`);
+  }
+  if ([...e2e.results.values()].some((r) => r.unbound)) process.stdout.write('* some measured pods were still unbound at the deadline\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runSchedulerBench();

@@ -13,6 +13,7 @@ import { ProcessRuntime, type ProcessRuntimeOptions } from './runtimes/process/i
 import type { Runtime } from './runtime.js';
 import { StreamingServer } from './streaming/server.js';
 import { apiResolver } from './streaming/resolve.js';
+import { agentVolumes } from './volumes/agent.js';
 
 /** Options of startAgent. */
 export interface AgentOptions {
@@ -27,6 +28,15 @@ export interface AgentOptions {
   podCIDR?: string;
   /** register this many simulated nodes sim-0..sim-N-1 instead of one */
   simulatedNodes?: number;
+  /** name prefix of simulated nodes (default `sim`: `sim-0`…), so a second agent's nodes do not clash */
+  simulatedNamePrefix?: string;
+  /**
+   * first index used for simulated nodes' made-up IPs, pod CIDRs and zones (default 0); another
+   * agent joining a cluster that already has simulated nodes picks a disjoint range
+   */
+  simulatedIndexOffset?: number;
+  /** the single node's InternalIP (kubelet's --node-ip; default 127.0.0.1) */
+  nodeIP?: string;
   labels?: Record<string, string>;
   taints?: Taint[];
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -35,6 +45,10 @@ export interface AgentOptions {
   now?: () => number;
   /** directory for container log files (simulated runtime writes CRI-format logs there) */
   logDir?: string;
+  /** how often configMap/secret/downwardAPI/projected volumes are re-synced (default 60 s, kubelet's) */
+  volumeSyncPeriodMs?: number;
+  /** run the local-path provisioner (process runtime) with volumes under this dir (`<dir>/<pvc-uid>`) */
+  localPathDir?: string;
   /** the streaming server for logs/exec (kubelet's :10250); absent = none */
   streaming?: AgentStreamingOptions;
 }
@@ -90,21 +104,24 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const podCIDR = o.podCIDR ?? '10.244.0.0/24';
   const runtime: Runtime =
     o.runtime === 'process'
-      ? new ProcessRuntime({ stateDir: `/var/lib/kubeling/agent/${o.nodeName}`, ...(o.logDir ? { logDir: o.logDir } : {}), ...o.process, podCIDR, hostIP: '127.0.0.1', clock })
+      ? new ProcessRuntime({ stateDir: `/var/lib/kubeling/agent/${o.nodeName}`, ...(o.logDir ? { logDir: o.logDir } : {}), ...o.process, podCIDR, hostIP: o.nodeIP ?? '127.0.0.1', clock })
       : new SimulatedRuntime({ clock, logDir: o.logDir });
   const nodes: (WorkerNode & { labels: Record<string, string> })[] = [];
   if (count !== undefined && count > 0) {
-    if (count > 65_536) throw new Error('at most 65536 simulated nodes');
-    for (let i = 0; i < count; i++) {
+    if (count + (o.simulatedIndexOffset ?? 0) > 65_536) throw new Error('at most 65536 simulated nodes (count + index offset)');
+    const prefix = o.simulatedNamePrefix ?? 'sim';
+    const offset = o.simulatedIndexOffset ?? 0;
+    for (let n = 0; n < count; n++) {
+      const i = n + offset;
       nodes.push({
-        name: `sim-${i}`,
+        name: `${prefix}-${n}`,
         hostIP: `10.${128 + Math.floor(i / 65_536)}.${Math.floor(i / 256) % 256}.${i % 256}`,
         podCIDR: `10.${(244 + Math.floor(i / 256)) % 256}.${i % 256}.0/24`,
         labels: { ...(o.labels ?? {}), 'topology.kubernetes.io/zone': simulatedZones[i % simulatedZones.length] ?? 'zone-a', 'kubeling.dev/simulated': 'true' },
       });
     }
   } else {
-    nodes.push({ name: o.nodeName, hostIP: '127.0.0.1', podCIDR, labels: o.labels ?? {} });
+    nodes.push({ name: o.nodeName, hostIP: o.nodeIP ?? '127.0.0.1', podCIDR, labels: o.labels ?? {} });
   }
   let streaming: StreamingServer | undefined;
   let kubeletPort: number | undefined;
@@ -123,8 +140,18 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   );
   // Register in small batches so thousands of simulated nodes don't open thousands of requests at once.
   for (let i = 0; i < heartbeats.length; i += 50) await Promise.all(heartbeats.slice(i, i + 50).map((h) => h.start()));
-  const workers = new PodWorkers({ client: o.client, runtime, nodes, clock, log: o.log });
+  const volumes = agentVolumes({
+    client: o.client,
+    clock,
+    nodeName: nodes[0]?.name ?? o.nodeName,
+    ...(o.runtime === 'process' ? { stateDir: o.process?.stateDir ?? `/var/lib/kubeling/agent/${o.nodeName}`, localPathDir: o.localPathDir } : {}),
+    syncPeriodMs: o.volumeSyncPeriodMs,
+    log: o.log,
+    pods: () => workers.pods() as unknown as Pod[],
+  });
+  const workers = new PodWorkers({ client: o.client, runtime, nodes, clock, log: o.log, configurer: volumes.configurer });
   await workers.start();
+  await volumes.start();
   const caps = runtime.capabilities?.();
   if (caps && !caps.isolation) o.log?.('container runtime degraded', { runtime: runtime.name, message: caps.message });
   o.log?.('agent started', { nodes: nodes.length, runtime: runtime.name });
@@ -139,6 +166,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       for (const h of heartbeats) h.stop();
       await streaming?.close();
       await workers.stop();
+      await volumes.close();
       await runtime.close();
     },
   };

@@ -5,13 +5,18 @@
  * 5 min, first restart immediate); a pod with a deletionTimestamp is stopped and then deleted
  * with gracePeriodSeconds=0, which lets the API server remove it.
  */
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Container, ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
 import { deepEqual, type KubeObject } from '../api/object.js';
 import { Informer, objectKey, splitKey } from '../client/informer.js';
 import { isStatus, type RestClient } from '../client/rest.js';
 import { realClock, type Clock } from '../client/workqueue.js';
+import { EventRecorder, type EventType } from '../client/events.js';
+import { RestEventSink } from '../client/event-sink.js';
 import { IpAllocator } from './ip-allocator.js';
-import type { ContainerInfo, Runtime, SandboxInfo } from './runtime.js';
+import { podGracePeriodSeconds, probeKillGraceSeconds, runPostStart, runPreStop } from './lifecycle.js';
+import { ProbeManager } from './probes/manager.js';
+import type { ContainerConfig, ContainerInfo, Runtime, SandboxInfo } from './runtime.js';
+import type { ContainerConfigurer } from './volumes/config.js';
 import { computePodStatus, type ObservedContainer } from './status.js';
 
 /** A node the workers run pods for. */
@@ -28,6 +33,10 @@ export interface PodWorkersOptions {
   nodes: WorkerNode[];
   clock?: Clock;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** records events about pods (Unhealthy, Killing, FailedPostStartHook); default: core/v1 Events through `client` */
+  event?: (pod: Pod, type: EventType, reason: string, message: string) => void;
+  /** resolves each container's env and volume mounts before it is created (src/agent/volumes/config.ts) */
+  configurer?: ContainerConfigurer;
 }
 
 interface ContainerSlot {
@@ -35,6 +44,12 @@ interface ContainerSlot {
   previous?: ContainerInfo;
   restartCount: number;
   backoffUntil?: number;
+  /** why the configurer could not configure the container (CreateContainerConfigError, ContainerCreating) */
+  configWaiting?: { reason: string; message?: string };
+  /** an init container that completed (it is never run again for this pod) */
+  initDone?: boolean;
+  /** the completed init container as the API status last showed it (after an agent restart) */
+  snapshot?: ContainerInfo;
 }
 
 interface PodState {
@@ -48,6 +63,17 @@ interface PodState {
 }
 
 const podsRef = { group: '', version: 'v1', resource: 'pods' };
+
+/** A completed container as the API status shows it, for a slot rebuilt after an agent restart. */
+function infoFromTerminated(cs: ContainerStatus, t: NonNullable<NonNullable<ContainerStatus['state']>['terminated']>): ContainerInfo {
+  const ms = (v: string | undefined): number | undefined => (v ? Date.parse(v) : undefined);
+  const finishedAt = ms(t.finishedAt) ?? 0;
+  const info: ContainerInfo = { id: t.containerID ?? cs.containerID ?? '', sandboxId: '', name: cs.name, image: cs.image, imageID: cs.imageID, state: 'exited', createdAt: ms(t.startedAt) ?? finishedAt, finishedAt, exitCode: t.exitCode, ready: false };
+  const startedAt = ms(t.startedAt);
+  if (startedAt !== undefined) info.startedAt = startedAt;
+  if (t.reason) info.reason = t.reason;
+  return info;
+}
 const backoffBaseMs = 10_000;
 const backoffMaxMs = 300_000;
 
@@ -63,6 +89,8 @@ export class PodWorkers {
   private readonly idle = new Set<() => void>();
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  private readonly probes: ProbeManager;
+  private readonly recorders = new Map<string, EventRecorder>();
 
   constructor(private readonly opts: PodWorkersOptions) {
     this.clock = opts.clock ?? realClock;
@@ -71,6 +99,27 @@ export class PodWorkers {
     // nodes share one watch of all pods instead of a watch per node.
     const only = opts.nodes.length === 1 ? opts.nodes[0] : undefined;
     this.informer = new Informer({ client: opts.client, resource: podsRef, fieldSelector: only ? `spec.nodeName=${only.name}` : undefined, log: opts.log });
+    this.probes = new ProbeManager({
+      runtime: opts.runtime,
+      clock: this.clock,
+      onChange: (uid) => {
+        const key = this.keyByUid.get(uid);
+        if (key) this.enqueue(key);
+      },
+      event: (pod, type, reason, message) => this.event(pod, type, reason, message),
+    });
+  }
+
+  /** Records an event about a pod, from the node it runs on (kubelet's source.host). */
+  private event(pod: Pod, type: EventType, reason: string, message: string): void {
+    if (this.opts.event) return this.opts.event(pod, type, reason, message);
+    const host = pod.spec?.nodeName ?? '';
+    let r = this.recorders.get(host);
+    if (!r) {
+      r = new EventRecorder(new RestEventSink(this.opts.client), { component: 'kubelet', host, now: () => new Date(this.clock.now()), log: this.opts.log });
+      this.recorders.set(host, r);
+    }
+    r.event({ apiVersion: 'v1', kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid }, type, reason, message);
   }
 
   /** Starts watching and working. */
@@ -92,6 +141,7 @@ export class PodWorkers {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.probes.close();
     for (const s of this.states.values()) if (s.timer !== undefined) this.clock.clearTimeout(s.timer);
     await this.informer.stop();
     if (this.busy.size > 0) await new Promise<void>((r) => this.idle.add(r));
@@ -112,7 +162,8 @@ export class PodWorkers {
       })
       .finally(() => {
         this.busy.delete(key);
-        if (this.dirty.delete(key)) this.enqueue(key);
+        // After stop() a dirty pod is not synced again, so the idle waiters must still be woken.
+        if (this.dirty.delete(key) && !this.stopped) this.enqueue(key);
         else if (this.busy.size === 0) for (const r of this.idle) r();
       });
   }
@@ -148,35 +199,108 @@ export class PodWorkers {
     const rt = this.opts.runtime;
     if (!st.sandbox) st.sandbox = await rt.createSandbox(pod, node.ips.allocate());
     const policy = pod.spec?.restartPolicy ?? 'Always';
+    if (!(await this.runInitContainers(st, pod, policy))) return;
     for (const c of pod.spec?.containers ?? []) {
-      let slot = st.containers.get(c.name);
-      if (!slot) {
-        slot = { restartCount: 0 };
-        st.containers.set(c.name, slot);
-      }
-      const cur = slot.currentId ? rt.containerStatus(slot.currentId) : undefined;
-      if (cur && cur.state !== 'exited') continue;
-      if (cur) {
-        const restart = policy === 'Always' || (policy === 'OnFailure' && cur.exitCode !== 0);
-        if (!restart) continue;
-        const now = this.clock.now();
-        if (slot.backoffUntil === undefined) {
-          const delay = slot.restartCount === 0 ? 0 : Math.min(backoffBaseMs * 2 ** (slot.restartCount - 1), backoffMaxMs);
-          slot.backoffUntil = (cur.finishedAt ?? now) + delay;
-        }
-        if (now < slot.backoffUntil) {
-          this.resyncAt(st, slot.backoffUntil - now);
-          continue;
-        }
-        slot.previous = cur;
-        slot.restartCount++;
-        slot.backoffUntil = undefined;
-        await rt.removeContainer(cur.id);
-      }
-      const created = await rt.createContainer(st.sandbox.id, pod, c);
-      slot.currentId = created.id;
-      await rt.startContainer(created.id);
+      const cur = await this.syncContainer(st, pod, c, (done) => policy === 'Always' || (policy === 'OnFailure' && done.exitCode !== 0));
+      if (cur?.state === 'running') await this.checkProbes(st, pod, c, cur);
     }
+  }
+
+  /**
+   * Init containers run one at a time, in order, each to completion (exit 0) before the next;
+   * a failed one is restarted unless restartPolicy is Never (then the pod fails). Returns true
+   * when all completed, so the app containers may start.
+   */
+  private async runInitContainers(st: PodState, pod: Pod, policy: string): Promise<boolean> {
+    for (const c of pod.spec?.initContainers ?? []) {
+      const slot = this.slot(st, c.name, pod.status?.initContainerStatuses);
+      if (slot.initDone) continue;
+      const cur = await this.syncContainer(st, pod, c, (done) => done.exitCode !== 0 && policy !== 'Never');
+      if (cur?.state !== 'exited' || cur.exitCode !== 0) return false;
+      slot.initDone = true;
+    }
+    return true;
+  }
+
+  /** The slot of a container; after an agent restart, an init container the API shows completed stays completed. */
+  private slot(st: PodState, name: string, apiStatuses?: ContainerStatus[]): ContainerSlot {
+    let slot = st.containers.get(name);
+    if (!slot) {
+      slot = { restartCount: 0 };
+      const done = apiStatuses?.find((s) => s.name === name);
+      const t = done?.state?.terminated;
+      if (t && t.exitCode === 0 && done) {
+        slot = { restartCount: done.restartCount, initDone: true, snapshot: infoFromTerminated(done, t) };
+      }
+      st.containers.set(name, slot);
+    }
+    return slot;
+  }
+
+  /**
+   * Brings one container towards running: creates and starts it when absent, restarts an exited
+   * one when `restart` says so (after kubelet's crash back-off). Returns its current instance.
+   */
+  private async syncContainer(st: PodState, pod: Pod, c: Container, restart: (done: ContainerInfo) => boolean): Promise<ContainerInfo | undefined> {
+    const rt = this.opts.runtime;
+    const slot = this.slot(st, c.name);
+    const cur = slot.currentId ? rt.containerStatus(slot.currentId) : undefined;
+    if (cur && cur.state !== 'exited') return cur;
+    if (cur) {
+      this.probes.remove(cur.id);
+      if (!restart(cur)) return cur;
+      const now = this.clock.now();
+      if (slot.backoffUntil === undefined) {
+        const delay = slot.restartCount === 0 ? 0 : Math.min(backoffBaseMs * 2 ** (slot.restartCount - 1), backoffMaxMs);
+        slot.backoffUntil = (cur.finishedAt ?? now) + delay;
+      }
+      if (now < slot.backoffUntil) {
+        this.resyncAt(st, slot.backoffUntil - now);
+        return cur;
+      }
+      slot.previous = cur;
+      slot.restartCount++;
+      slot.backoffUntil = undefined;
+      await rt.removeContainer(cur.id);
+    }
+    const sandbox = st.sandbox;
+    if (!sandbox) return undefined;
+    let config: ContainerConfig | undefined;
+    if (this.opts.configurer) {
+      const r = await this.opts.configurer.configure(pod, c, { podIP: sandbox.podIP, hostIP: this.nodes.get(st.node)?.hostIP ?? '', nodeName: st.node });
+      slot.configWaiting = 'waiting' in r ? r.waiting : undefined;
+      if ('waiting' in r) {
+        this.resyncAt(st, r.retryMs);
+        return undefined;
+      }
+      config = r.config;
+    }
+    const created = await rt.createContainer(sandbox.id, pod, c, config);
+    slot.currentId = created.id;
+    await rt.startContainer(created.id);
+    const started = rt.containerStatus(created.id);
+    if (started?.state === 'running' && created.state !== 'running') await this.postStart(pod, c, started, sandbox.podIP);
+    return rt.containerStatus(created.id);
+  }
+
+  /** kubelet kills a container whose postStart hook failed; the restart policy then applies. */
+  private async postStart(pod: Pod, c: Container, info: ContainerInfo, podIP: string): Promise<void> {
+    const failure = await runPostStart({ runtime: this.opts.runtime, pod, container: c, containerId: info.id, podIP });
+    if (failure === undefined) return;
+    this.event(pod, 'Warning', 'FailedPostStartHook', failure);
+    this.event(pod, 'Normal', 'Killing', `FailedPostStartHook`);
+    await this.opts.runtime.stopContainer(info.id, podGracePeriodSeconds(pod));
+  }
+
+  /** Starts the probes of a running container and acts on a liveness or startup failure. */
+  private async checkProbes(st: PodState, pod: Pod, c: Container, cur: ContainerInfo): Promise<void> {
+    this.probes.ensure(pod, c, cur, st.sandbox?.podIP ?? '');
+    const f = this.probes.failure(cur.id);
+    if (!f) return;
+    this.probes.remove(cur.id);
+    this.event(pod, 'Normal', 'Killing', `Container ${c.name} failed ${f.kind} probe, will be restarted`);
+    const probe = f.kind === 'liveness' ? c.livenessProbe : c.startupProbe;
+    await this.opts.runtime.stopContainer(cur.id, probeKillGraceSeconds(pod, probe?.terminationGracePeriodSeconds));
   }
 
   private resyncAt(st: PodState, ms: number): void {
@@ -188,33 +312,42 @@ export class PodWorkers {
     }, ms);
   }
 
-  private observed(st: PodState, pod: Pod): ObservedContainer[] {
+  private observed(st: PodState, pod: Pod, containers: Container[]): ObservedContainer[] {
     const rt = this.opts.runtime;
     const now = this.clock.now();
-    return (pod.spec?.containers ?? []).map((c) => {
+    // The simulated runtime models readiness itself (sim-ready); real runtimes leave it to probes.
+    const runtimeJudgesReadiness = rt.name === 'simulated';
+    return containers.map((c) => {
       const slot = st.containers.get(c.name);
-      const current = slot?.currentId ? rt.containerStatus(slot.currentId) : undefined;
+      const current = (slot?.currentId ? rt.containerStatus(slot.currentId) : undefined) ?? slot?.snapshot;
       const backingOff = slot?.backoffUntil !== undefined && now < slot.backoffUntil && current?.state === 'exited';
       const o: ObservedContainer = { name: c.name, image: c.image ?? '', restartCount: slot?.restartCount ?? 0 };
       if (current) o.current = current;
+      if (current?.state === 'running') {
+        o.started = this.probes.started(c, current.id);
+        o.ready = this.probes.ready(c, current.id) && (!runtimeJudgesReadiness || current.ready);
+      }
       if (slot?.previous) o.previous = slot.previous;
       if (backingOff) {
         const ms = (slot.backoffUntil ?? now) - (current.finishedAt ?? now);
         o.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(ms / 1000)}s restarting failed container=${c.name} pod=${pod.metadata?.name ?? ''}_${pod.metadata?.namespace ?? ''}(${st.uid})` };
       }
+      if (slot?.configWaiting && !o.waiting) o.waiting = slot.configWaiting;
       return o;
     });
   }
 
-  private async writeStatus(st: PodState, pod: Pod, node: WorkerNode): Promise<void> {
+  private async writeStatus(st: PodState, pod: Pod, node: WorkerNode, terminating = false): Promise<void> {
     const status = computePodStatus({
+      terminating,
+      initContainers: this.observed(st, pod, pod.spec?.initContainers ?? []),
       pod,
       now: this.clock.now(),
       hostIP: node.hostIP,
       podIP: st.sandbox?.podIP,
       startTime: st.startTime,
       sandboxReady: st.sandbox !== undefined,
-      containers: this.observed(st, pod),
+      containers: this.observed(st, pod, pod.spec?.containers ?? []),
     });
     const cmp = JSON.parse(JSON.stringify(status)) as unknown;
     if (deepEqual(cmp, st.lastWritten) || deepEqual(cmp, pod.status)) return;
@@ -223,9 +356,21 @@ export class PodWorkers {
     st.lastWritten = cmp;
   }
 
+  /**
+   * Graceful termination (kubelet's killPod): every running container gets its preStop hook and
+   * then SIGTERM, SIGKILL when the grace period (the delete's, else the spec's) runs out — all
+   * containers at once. The final status is written, then the pod deleted with grace 0.
+   */
   private async terminate(key: string, st: PodState, pod: Pod): Promise<void> {
-    const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-    await this.stopAll(st, grace);
+    this.probes.removePod(st.uid);
+    await this.stopContainers(st, pod, podGracePeriodSeconds(pod));
+    const node = this.nodes.get(st.node);
+    try {
+      if (node) await this.writeStatus(st, pod, node, true);
+    } catch (e) {
+      if (!isStatus(e, 404) && !isStatus(e, 409)) throw e;
+    }
+    await this.stopAll(st, 0);
     const { namespace, name } = splitKey(key);
     try {
       // The final delete: with the containers gone the pod object may go (preconditioned on uid).
@@ -235,9 +380,27 @@ export class PodWorkers {
     }
   }
 
+  private async stopContainers(st: PodState, pod: Pod, grace: number): Promise<void> {
+    const rt = this.opts.runtime;
+    const specs = new Map([...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => [c.name, c]));
+    const podIP = st.sandbox?.podIP ?? '';
+    const stops = [...st.containers].map(async ([name, slot]) => {
+      const cur = slot.currentId ? rt.containerStatus(slot.currentId) : undefined;
+      const c = specs.get(name);
+      if (!cur || cur.state !== 'running' || !c) return;
+      // Thousands of simulated pods are deleted at once in benchmarks: no per-container event there.
+      if (rt.name !== 'simulated') this.event(pod, 'Normal', 'Killing', `Stopping container ${name}`);
+      const left = await runPreStop({ runtime: rt, pod, container: c, containerId: cur.id, podIP }, grace, () => this.clock.now(), (msg) => this.event(pod, 'Warning', 'FailedPreStopHook', msg));
+      await rt.stopContainer(cur.id, left);
+    });
+    await Promise.all(stops);
+  }
+
   private async stopAll(st: PodState, grace: number): Promise<void> {
     const rt = this.opts.runtime;
     for (const slot of st.containers.values()) if (slot.currentId) await rt.stopContainer(slot.currentId, grace);
+    // Volumes are unmounted first: the sandbox's removal deletes the pod's directory.
+    await this.opts.configurer?.release(st.uid);
     if (st.sandbox) {
       await rt.removeSandbox(st.sandbox.id);
       this.nodes.get(st.node)?.ips.release(st.sandbox.podIP);
@@ -247,6 +410,7 @@ export class PodWorkers {
   }
 
   private async teardown(key: string, st: PodState): Promise<void> {
+    this.probes.removePod(st.uid);
     await this.stopAll(st, 0);
     this.states.delete(key);
     this.keyByUid.delete(st.uid);

@@ -17,6 +17,10 @@ export interface ObservedContainer {
   restartCount: number;
   /** a waiting reason the agent imposes (CrashLoopBackOff, ContainerCreating, ErrImagePull...) */
   waiting?: { reason: string; message?: string };
+  /** the agent's readiness verdict (probes); absent = the runtime's `ready` */
+  ready?: boolean;
+  /** false while a startup probe has not succeeded; absent = started once running */
+  started?: boolean;
 }
 
 /** Inputs of the status computation. */
@@ -29,6 +33,10 @@ export interface StatusInput {
   startTime?: number;
   sandboxReady: boolean;
   containers: ObservedContainer[];
+  /** the init containers, in spec order */
+  initContainers?: ObservedContainer[];
+  /** the pod is being deleted and its containers were stopped: the phase becomes terminal */
+  terminating?: boolean;
 }
 
 /** metav1.Time: RFC 3339 in UTC with whole seconds. */
@@ -67,7 +75,7 @@ export function podQOSClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort'
   return guaranteed && lim.cpu && lim.memory ? 'Guaranteed' : 'Burstable';
 }
 
-function containerStatus(o: ObservedContainer, podPhaseTerminal: boolean): ContainerStatus {
+function containerStatus(o: ObservedContainer, podPhaseTerminal: boolean, init = false): ContainerStatus {
   const cur = o.current;
   const terminated = (c: ContainerInfo): ContainerStatus['state'] => ({
     terminated: {
@@ -98,12 +106,15 @@ function containerStatus(o: ObservedContainer, podPhaseTerminal: boolean): Conta
     if (o.previous) lastState = terminated(o.previous);
   }
   const running = cur?.state === 'running' && !o.waiting;
+  // A completed init container counts as ready (kubelet's convertToAPIContainerStatuses).
+  const initDone = init && state?.terminated?.exitCode === 0;
   return {
     name: o.name,
     state,
     lastState,
-    ready: running && cur.ready,
-    started: running,
+    // A regular init container is ready only once it completed, whatever probes say.
+    ready: init ? initDone : running && (o.ready ?? cur.ready),
+    started: running && (o.started ?? true),
     restartCount: o.restartCount,
     image: o.image,
     imageID: cur?.imageID ?? '',
@@ -111,8 +122,27 @@ function containerStatus(o: ObservedContainer, podPhaseTerminal: boolean): Conta
   };
 }
 
-/** kubelet's getPhase for a pod without init containers. */
-export function podPhase(restartPolicy: string, statuses: ContainerStatus[]): PodStatus['phase'] {
+/**
+ * kubelet's getPhase: a pod with a failed init container and restartPolicy Never failed; one
+ * with init containers still to complete is Pending; otherwise the app containers decide.
+ * `terminal` (the pod was deleted and its containers stopped) makes stopped containers final.
+ */
+export function podPhase(restartPolicy: string, statuses: ContainerStatus[], initStatuses: ContainerStatus[] = [], terminal = false): PodStatus['phase'] {
+  let pendingInit = 0;
+  let failedInit = 0;
+  for (const s of initStatuses) {
+    if (s.state?.terminated) {
+      if (s.state.terminated.exitCode !== 0) failedInit++;
+    } else if (s.state?.waiting && s.lastState?.terminated) {
+      if (s.lastState.terminated.exitCode !== 0) failedInit++;
+    } else pendingInit++;
+  }
+  if (failedInit > 0 && restartPolicy === 'Never') return 'Failed';
+  if (pendingInit > 0 || failedInit > 0) return 'Pending';
+  return appPhase(terminal ? 'Never' : restartPolicy, statuses);
+}
+
+function appPhase(restartPolicy: string, statuses: ContainerStatus[]): PodStatus['phase'] {
   let waiting = 0;
   let running = 0;
   let stopped = 0;
@@ -138,11 +168,18 @@ export function computePodStatus(input: StatusInput): PodStatus {
   const { pod, now } = input;
   const prevPhase = pod.status?.phase;
   const wasTerminal = prevPhase === 'Succeeded' || prevPhase === 'Failed';
-  const specNames = (pod.spec?.containers ?? []).map((c) => c.name);
-  const byName = new Map(input.containers.map((o) => [o.name, o]));
-  const statuses = specNames.map((n) => containerStatus(byName.get(n) ?? { name: n, image: '', restartCount: 0 }, wasTerminal));
+  const byName = new Map([...(input.initContainers ?? []), ...input.containers].map((o) => [o.name, o]));
+  const observe = (n: string, image: string | undefined): ObservedContainer => byName.get(n) ?? { name: n, image: image ?? '', restartCount: 0 };
+  const initStatuses = (pod.spec?.initContainers ?? []).map((c) => containerStatus(observe(c.name, c.image), wasTerminal, true));
+  const incomplete = initStatuses.filter((s) => !s.ready).map((s) => s.name);
+  const statuses = (pod.spec?.containers ?? []).map((c) => {
+    const o = observe(c.name, c.image);
+    // App containers wait in PodInitializing until every init container completed.
+    if (incomplete.length > 0 && !o.current && !o.waiting) return containerStatus({ ...o, waiting: { reason: 'PodInitializing' } }, wasTerminal);
+    return containerStatus(o, wasTerminal);
+  });
   // A terminal phase is final (kubelet never moves a pod out of Succeeded/Failed).
-  const phase = wasTerminal ? prevPhase : podPhase(pod.spec?.restartPolicy ?? 'Always', statuses);
+  const phase = wasTerminal ? prevPhase : podPhase(pod.spec?.restartPolicy ?? 'Always', statuses, initStatuses, input.terminating === true && !statuses.some((s) => s.state?.running));
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
   const prevConds = pod.status?.conditions ?? [];
@@ -157,7 +194,10 @@ export function computePodStatus(input: StatusInput): PodStatus {
   const allReady = unready.length === 0 && statuses.length > 0 && !terminal;
   const conditions: PodCondition[] = [
     cond('PodReadyToStartContainers', input.sandboxReady && !terminal),
-    cond('Initialized', true, terminal ? 'PodCompleted' : undefined),
+    // Incomplete init containers keep Initialized False even in a terminal phase (generate.go).
+    incomplete.length > 0
+      ? cond('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`)
+      : cond('Initialized', true, terminal ? 'PodCompleted' : undefined),
     allReady ? cond('Ready', true) : cond('Ready', false, notReady.reason, notReady.message),
     allReady ? cond('ContainersReady', true) : cond('ContainersReady', false, notReady.reason, notReady.message),
     cond('PodScheduled', true),
@@ -169,6 +209,7 @@ export function computePodStatus(input: StatusInput): PodStatus {
     hostIPs: [{ ip: input.hostIP }],
     ...(input.podIP ? { podIP: input.podIP, podIPs: [{ ip: input.podIP }] } : {}),
     ...(pod.status?.startTime ? { startTime: pod.status.startTime } : input.startTime !== undefined ? { startTime: k8sTime(input.startTime) } : {}),
+    ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: statuses,
     qosClass: podQOSClass(pod),
   };

@@ -69,6 +69,9 @@ export class ApiServer {
         rejectUnauthorized: false,
         allowHTTP1: true,
         settings: { maxConcurrentStreams: 1000 },
+        // One in-process client session carries every agent, controller and scheduler request: the
+        // default 10 MB session budget is exceeded at ~1 000 nodes (NGHTTP2_ENHANCE_YOUR_CALM).
+        maxSessionMemory: 1024,
       },
       (req, res) => {
         void this.handle(req, res);

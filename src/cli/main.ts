@@ -6,11 +6,13 @@ import { helpText, parseOptions, UsageError } from './options.js';
 import { up, upOptions } from './up.js';
 import { server, serverOptions } from './server.js';
 import { explainCommand, explainOptions } from './explain.js';
+import { agent, agentOptions } from './agent.js';
 import { LockedError } from './lock.js';
 
 const commands: Record<string, { summary: string; options: typeof upOptions; run: (o: Record<string, unknown>, args: string[]) => Promise<void> }> = {
   up: { summary: 'Start an all-in-one cluster on this machine.', options: upOptions, run: (o) => up(o as never) },
   server: { summary: 'Start one API server of a highly available control plane on a shared etcd.', options: serverOptions, run: (o) => server(o as never) },
+  agent: { summary: 'Run a node agent (process or simulated runtime) joining a running cluster: kubeling agent --kubeconfig PATH.', options: agentOptions, run: (o) => agent(o as never) },
   explain: { summary: 'Explain a scheduling decision: kubeling explain pod NAME [-n NS] [-o json].', options: explainOptions, run: (o, args) => explainCommand(o as never, args) },
 };
 

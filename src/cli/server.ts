@@ -22,6 +22,7 @@ import { RestClient } from '../client/rest.js';
 import { LeaderElector } from '../client/leaderelection.js';
 import { startControllers, type RunningControllers } from '../controllers/index.js';
 import { startScheduler, explanationResource, type RunningScheduler } from '../scheduler/index.js';
+import { loadSchedulerConfig } from '../scheduler/config.js';
 
 /** The Lease kube-controller-manager elects its leader on. */
 export const CONTROLLER_LEASE = { namespace: 'kube-system', name: 'kube-controller-manager' } as const;
@@ -35,6 +36,7 @@ export const serverOptions: OptionSpec[] = [
   { name: 'leader-elect-lease-duration', type: 'number', default: 15, help: 'seconds a standby waits after the last observed renewal before taking over' },
   { name: 'leader-elect-renew-deadline', type: 'number', default: 10, help: 'seconds the leader retries a failed renewal before stopping its controllers' },
   { name: 'leader-elect-retry-period', type: 'number', default: 2, help: 'seconds between attempts to acquire or renew the Lease' },
+  { name: 'scheduler-config', type: 'string', default: '', help: 'KubeSchedulerConfiguration file (kubescheduler.config.k8s.io/v1, YAML or JSON): profiles, plugins and weights, pluginConfig' },
   { name: 'compaction-interval', type: 'number', default: 300, help: 'seconds between storage compactions' },
   { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
@@ -64,8 +66,11 @@ export async function server(o: ParsedOptions): Promise<void> {
   const leaderElect = o['leader-elect'] !== false;
   const timings = electionTimings(o);
   const dataDir = resolve(String(o['data-dir'] || join(homedir(), '.kubeling')));
+  // A bad scheduler configuration stops the start before anything is created (as kube-scheduler --config).
+  const schedulerConfig = o['scheduler-config'] ? loadSchedulerConfig(resolve(String(o['scheduler-config']))) : undefined;
   const log = createLogger(String(o['log-format']), join(dataDir, 'kubeling.log'));
   const logFn = (msg: string, f?: Record<string, unknown>) => log.info(f ?? {}, msg);
+  for (const w of schedulerConfig?.warnings ?? []) log.warn({ config: o['scheduler-config'] }, `scheduler config: ${w}`);
 
   let t = process.hrtime.bigint();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -113,7 +118,7 @@ export async function server(o: ParsedOptions): Promise<void> {
   const runControllers = async (label: string): Promise<void> => {
     const t1 = process.hrtime.bigint();
     controllers = await startControllers({ client: controllerClient, log: logFn });
-    scheduler = await startScheduler({ client: controllerClient, log: logFn });
+    scheduler = await startScheduler({ client: controllerClient, log: logFn, config: schedulerConfig?.config });
     step(label, t1);
   };
   const stopControllers = async (label: string): Promise<void> => {

@@ -19,6 +19,8 @@ import { startAgent, type Agent } from '../agent/index.js';
 import { RestClient } from '../client/rest.js';
 import { startControllers } from '../controllers/index.js';
 import { startScheduler, explanationResource } from '../scheduler/index.js';
+import { loadSchedulerConfig } from '../scheduler/config.js';
+import { metricsResources, agentMetricsSource } from '../metrics/index.js';
 
 export const upOptions: OptionSpec[] = [
   { name: 'data-dir', type: 'string', default: '', help: 'where state, PKI and logs live (default ~/.kubeling)' },
@@ -29,8 +31,13 @@ export const upOptions: OptionSpec[] = [
   { name: 'local-node', type: 'boolean', default: true, help: 'run a node agent for this machine with the process runtime (--no-local-node: API, controllers and scheduler only)' },
   { name: 'pod-cidr', type: 'string', default: '10.244.0.0/24', help: "the local node's pod CIDR (its first address is the bridge and gateway)" },
   { name: 'simulated-nodes', type: 'number', default: 0, help: 'also register N simulated nodes (pods on them run through their lifecycle without processes)' },
+  { name: 'horizontal-pod-autoscaler-sync-period', type: 'number', default: 15, help: 'seconds between HPA syncs' },
+  { name: 'horizontal-pod-autoscaler-downscale-stabilization', type: 'number', default: 300, help: 'seconds the HPA looks back over recommendations before scaling down' },
+  { name: 'node-monitor-grace-period', type: 'number', default: 40, help: "seconds without a node's Lease renewal or status update before it is marked NotReady/Unknown" },
+  { name: 'scheduler-config', type: 'string', default: '', help: 'KubeSchedulerConfiguration file (kubescheduler.config.k8s.io/v1, YAML or JSON): profiles, plugins and weights, pluginConfig' },
   { name: 'compaction-interval', type: 'number', default: 300, help: 'seconds between storage compactions' },
   { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
+  { name: 'agent-sync-period', type: 'number', default: 60, help: "seconds between the local node's configMap/secret volume re-syncs (kubelet's syncFrequency; lowered in tests)" },
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
 ];
 
@@ -42,6 +49,8 @@ function step(label: string, t0: bigint): void {
 export async function up(o: ParsedOptions): Promise<void> {
   const started = process.hrtime.bigint();
   const dataDir = resolve(String(o['data-dir'] || join(homedir(), '.kubeling')));
+  // A bad scheduler configuration stops the start before anything is created (as kube-scheduler --config).
+  const schedulerConfig = o['scheduler-config'] ? loadSchedulerConfig(resolve(String(o['scheduler-config']))) : undefined;
   const log = createLogger(String(o['log-format']), join(dataDir, 'kubeling.log'));
 
   let t = process.hrtime.bigint();
@@ -83,17 +92,22 @@ export async function up(o: ParsedOptions): Promise<void> {
 
   t = process.hrtime.bigint();
   const controllerClient = new RestClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  // metrics.k8s.io (kubectl top, the HPA) is served from the in-process agent's usage (src/metrics/).
   let agent: Agent | undefined;
+  api.deps.resources.set('metrics', metricsResources(agentMetricsSource(() => agent?.usage)));
   const controllerOptions = {
     client: controllerClient,
     log: (msg: string, f?: Record<string, unknown>) => log.info(f ?? {}, msg),
+    hpa: { syncPeriodMs: Number(o['horizontal-pod-autoscaler-sync-period']) * 1000, downscaleStabilizationMs: Number(o['horizontal-pod-autoscaler-downscale-stabilization']) * 1000 },
+    nodeLifecycle: { nodeMonitorGracePeriodMs: Number(o['node-monitor-grace-period']) * 1000 },
   };
   const controllers = await startControllers(controllerOptions);
   step('controllers started', t);
 
   t = process.hrtime.bigint();
   // The explanation API reads the in-process scheduler's memory (src/scheduler/README.md).
-  const scheduler = await startScheduler({ client: controllerClient, log: (msg, f) => log.info(f ?? {}, msg) });
+  for (const w of schedulerConfig?.warnings ?? []) log.warn({ config: o['scheduler-config'] }, `scheduler config: ${w}`);
+  const scheduler = await startScheduler({ client: controllerClient, log: (msg, f) => log.info(f ?? {}, msg), config: schedulerConfig?.config });
   api.deps.resources.set('scheduler', [explanationResource((ns, name) => scheduler.explainPod(ns, name))]);
   step('scheduler started', t);
 
@@ -114,6 +128,8 @@ export async function up(o: ParsedOptions): Promise<void> {
       runtime: 'process',
       podCIDR: String(o['pod-cidr']),
       process: { stateDir: join(dataDir, 'agent'), logDir: join(dataDir, 'pods') },
+      volumeSyncPeriodMs: Number(o['agent-sync-period']) * 1000,
+      localPathDir: join(dataDir, 'local-path'),
       streaming: { tls: { ...agentServing, caPem: pki.ca.certPem }, port: 0, host: '127.0.0.1' },
       log: (msg, f) => log.info(f ?? {}, msg),
     });

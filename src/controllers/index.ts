@@ -10,7 +10,8 @@ import { SharedInformerFactory } from '../client/factory.js';
 import { EventRecorder } from '../client/events.js';
 import { RestEventSink } from '../client/event-sink.js';
 import type { Controller, ControllerConstructor, ControllerContext } from './common/controller.js';
-import { nodeLifecycleController } from './nodelifecycle/index.js';
+import { nodeLifecycleController, nodeLifecycleControllerWith, type NodeLifecycleOptions } from './nodelifecycle/index.js';
+import { horizontalPodAutoscalerControllerWith, type HPAOptions } from './podautoscaler/index.js';
 import { replicaSetController } from './replicaset/index.js';
 import { deploymentController } from './deployment/index.js';
 import { disruptionController } from './disruption/index.js';
@@ -33,6 +34,10 @@ export interface ControllerOptions {
   log?: Log;
   now?: () => Date;
   clock?: Clock;
+  /** node lifecycle flags (e.g. --node-monitor-grace-period); absent = upstream defaults */
+  nodeLifecycle?: NodeLifecycleOptions;
+  /** HPA flags (--horizontal-pod-autoscaler-sync-period, -downscale-stabilization) */
+  hpa?: HPAOptions;
 }
 
 /** Running controllers; stop() ends them (workers first, then informers). */
@@ -71,7 +76,11 @@ export async function startControllers(opts: ControllerOptions): Promise<Running
     log: opts.log,
     recorder: (component) => new EventRecorder(sink, { component, now, log: opts.log }),
   };
-  const controllers: Controller[] = sharedControllers.map((make) => make(ctx));
+  // The shared list stays as it is; only the node lifecycle entry is rebuilt with the given flags.
+  const nodeLifecycle = opts.nodeLifecycle ? nodeLifecycleControllerWith(opts.nodeLifecycle) : undefined;
+  const controllers: Controller[] = sharedControllers.map((make) => (nodeLifecycle && make === nodeLifecycleController ? nodeLifecycle(ctx) : make(ctx)));
+  // The HPA takes its flags, so it is built here rather than listed in sharedControllers.
+  controllers.push(horizontalPodAutoscalerControllerWith(opts.hpa ?? {})(ctx));
   informers.start();
   const [gc, ns] = await Promise.all([
     startGarbageCollector({ client: opts.client, clock, log: opts.log }),

@@ -23,17 +23,22 @@ export interface PluginRef {
   weight?: number;
 }
 
+/** One extension point's set in a profile (PluginSet). */
+export interface PluginSet {
+  enabled?: PluginRef[];
+  disabled?: PluginRef[];
+}
+
+/** Extension points a plugin object implements, by config name = method name. */
+export const EXTENSION_POINTS = ['preFilter', 'filter', 'postFilter', 'preScore', 'score', 'reserve', 'permit', 'bind'] as const;
+/** One extension point of the framework. */
+export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
+
 /** One KubeSchedulerProfile. */
 export interface ProfileConfig {
   schedulerName?: string;
   percentageOfNodesToScore?: number;
-  plugins?: {
-    multiPoint?: { enabled?: PluginRef[]; disabled?: PluginRef[] };
-    score?: { enabled?: PluginRef[]; disabled?: PluginRef[] };
-    filter?: { disabled?: PluginRef[] };
-    preFilter?: { disabled?: PluginRef[] };
-    postFilter?: { disabled?: PluginRef[] };
-  };
+  plugins?: { multiPoint?: PluginSet } & { [P in ExtensionPoint]?: PluginSet } & { queueSort?: PluginSet; preEnqueue?: PluginSet; preBind?: PluginSet; postBind?: PluginSet };
   pluginConfig?: { name: string; args?: Record<string, unknown> }[];
 }
 
@@ -80,41 +85,57 @@ export class SchedulerConfigError extends Error {
   readonly code = 'SchedulerConfigInvalid';
 }
 
-/** Which extension points a name is disabled at, '*' disabling all defaults. */
-function disabledSet(refs: PluginRef[] | undefined): Set<string> {
-  return new Set((refs ?? []).map((r) => r.name));
-}
+const names = (refs: PluginRef[] | undefined): Set<string> => new Set((refs ?? []).map((r) => r.name));
 
 /**
  * Builds one Framework per profile (default: one "default-scheduler" profile with every plugin).
- * Disabling at filter/preFilter/postFilter/score removes a plugin from that point only.
+ * As upstream's v1 defaults, every default plugin is enabled at multiPoint (each extension point
+ * it implements); multiPoint.disabled removes it (or "*": every default), <point>.disabled hides
+ * it at that point only, and <point>.enabled turns it on at that point even when multiPoint
+ * dropped it. Score weights: score.enabled[].weight, else multiPoint.enabled[].weight, else the
+ * default weight (1 for a plugin without one); a weight of 0 means "the default", as upstream.
  */
 export function buildFrameworks(config: SchedulerConfiguration, handle: Handle, random?: () => number): Map<string, Framework> {
   const profiles = config.profiles?.length ? config.profiles : [{}];
   const out = new Map<string, Framework>();
+  const known = new Set(REGISTRY.map(([n]) => n));
   profiles.forEach((p, idx) => {
     const name = p.schedulerName ?? 'default-scheduler';
     if (out.has(name)) throw new SchedulerConfigError(`profiles[${idx}].schedulerName: Duplicate value: "${name}"`);
     const args = new Map((p.pluginConfig ?? []).map((c) => [c.name, c.args ?? {}]));
-    const multiOff = disabledSet(p.plugins?.multiPoint?.disabled);
+    const ps = p.plugins ?? {};
+    const multiOff = names(ps.multiPoint?.disabled);
+    const multiOn = names(ps.multiPoint?.enabled);
     const weights: Record<string, number> = { ...DEFAULT_WEIGHTS };
-    for (const r of p.plugins?.multiPoint?.enabled ?? []) if (r.weight !== undefined) weights[r.name] = r.weight;
-    for (const r of p.plugins?.score?.enabled ?? []) if (r.weight !== undefined) weights[r.name] = r.weight;
-    const scoreOff = disabledSet(p.plugins?.score?.disabled);
-    for (const n of scoreOff) if (n === '*') for (const k of Object.keys(weights)) weights[k] = 0;
-    for (const n of scoreOff) weights[n] = 0;
-    for (const r of p.plugins?.score?.enabled ?? []) weights[r.name] = r.weight ?? DEFAULT_WEIGHTS[r.name] ?? 1;
-    const plugins: Plugin[] = [];
-    const known = new Set(REGISTRY.map(([n]) => n));
-    for (const r of [...(p.plugins?.multiPoint?.enabled ?? []), ...(p.plugins?.score?.enabled ?? [])]) {
-      if (!known.has(r.name)) throw new SchedulerConfigError(`profiles[${idx}].plugins: Invalid value: "${r.name}": plugin not found`);
+    const setWeight = (r: PluginRef) => {
+      if (r.weight) weights[r.name] = r.weight;
+    };
+    for (const r of ps.multiPoint?.enabled ?? []) setWeight(r);
+    for (const r of ps.score?.enabled ?? []) setWeight(r);
+    for (const point of ['multiPoint', ...EXTENSION_POINTS] as const) {
+      (ps[point]?.enabled ?? []).forEach((r, i) => {
+        if (!known.has(r.name)) throw new SchedulerConfigError(`profiles[${idx}].plugins.${point}.enabled[${i}]: Invalid value: "${r.name}": plugin not found`);
+      });
     }
+    const plugins: Plugin[] = [];
     for (const [n, make] of REGISTRY) {
-      if (multiOff.has(n) || multiOff.has('*')) {
-        const reenabled = (p.plugins?.multiPoint?.enabled ?? []).some((r) => r.name === n) || (p.plugins?.score?.enabled ?? []).some((r) => r.name === n);
-        if (!reenabled) continue;
+      const everywhere = multiOn.has(n) || !(multiOff.has(n) || multiOff.has('*'));
+      const active = new Set<ExtensionPoint>();
+      for (const point of EXTENSION_POINTS) {
+        const set = ps[point];
+        const on = names(set?.enabled).has(n);
+        const off = names(set?.disabled);
+        if (on || (everywhere && !off.has(n) && !off.has('*'))) active.add(point);
       }
-      plugins.push(restrict(make((args.get(n) ?? {}) as Record<string, never>, handle), p, n));
+      if (active.size === 0) continue;
+      const plugin = make((args.get(n) ?? {}) as Record<string, never>, handle);
+      for (const point of EXTENSION_POINTS) {
+        if (!names(ps[point]?.enabled).has(n) || implementsPoint(plugin, point)) continue;
+        throw new SchedulerConfigError(`profiles[${idx}].plugins.${point}.enabled: Invalid value: "${n}": plugin "${n}" does not extend ${point} plugin`);
+      }
+      if (!active.has('score')) weights[n] = 0;
+      else weights[n] ||= 1;
+      plugins.push(restrict(plugin, active));
     }
     const pct = p.percentageOfNodesToScore ?? config.percentageOfNodesToScore;
     if (pct !== undefined && (pct < 0 || pct > 100)) throw new SchedulerConfigError(`percentageOfNodesToScore: Invalid value: ${pct}: not in valid range [0-100]`);
@@ -123,13 +144,14 @@ export function buildFrameworks(config: SchedulerConfiguration, handle: Handle, 
   return out;
 }
 
-/** Hides the extension points a profile disabled for this plugin (by shadowing the methods). */
-function restrict(plugin: Plugin, p: ProfileConfig, name: string): Plugin {
-  const off = (refs: PluginRef[] | undefined) => (refs ?? []).some((r) => r.name === name || r.name === '*');
-  const hidden: string[] = [];
-  if (off(p.plugins?.filter?.disabled)) hidden.push('filter');
-  if (off(p.plugins?.preFilter?.disabled)) hidden.push('preFilter');
-  if (off(p.plugins?.postFilter?.disabled)) hidden.push('postFilter');
+/** Whether a plugin object implements an extension point (its method exists). */
+export function implementsPoint(plugin: Plugin, point: ExtensionPoint): boolean {
+  return typeof (plugin as unknown as Record<string, unknown>)[point] === 'function';
+}
+
+/** Hides the extension points a profile turned off for this plugin (by shadowing the methods). */
+function restrict(plugin: Plugin, active: ReadonlySet<ExtensionPoint>): Plugin {
+  const hidden = EXTENSION_POINTS.filter((pt) => !active.has(pt) && implementsPoint(plugin, pt));
   if (hidden.length === 0) return plugin;
   const shadow = Object.create(plugin) as Record<string, unknown>;
   for (const h of hidden) shadow[h] = undefined;

@@ -4,8 +4,8 @@
  * FailedScheduling message, a Pending pod placed once a node is labelled, preemption by
  * PriorityClass (and preemptionPolicy Never), `kubeling explain pod`, and bad input.
  *
- * The Deployment/ReplicaSet controllers are not wired into `kubeling up` yet, so the redis-cache
- * and web-store replicas are created as bare pods with the Deployments' labels and affinity.
+ * redis-cache and web-store are real Deployments (3 replicas each) run by the Deployment and
+ * ReplicaSet controllers of `kubeling up`, as in the notes.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { mainJs, startCluster, waitFor, type Cluster } from './harness.js';
 interface PodView {
   metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string };
   spec: { nodeName?: string };
-  status: { conditions?: { type: string; status: string; reason?: string; message?: string }[]; nominatedNodeName?: string };
+  status: { phase?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; nominatedNodeName?: string };
 }
 
 const NODES = ['sim-0', 'sim-1', 'sim-2'];
@@ -53,21 +53,35 @@ describe('scheduler', () => {
   });
 
   it('places one redis-cache and one web-store replica on every node', async () => {
-    const web = [0, 1, 2].map((i) =>
-      pod(`web-store-${i}`, { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('web-store')] }, podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('store')] } } }, { app: 'web-store' }),
-    );
-    const redis = [0, 1, 2].map((i) => pod(`redis-cache-${i}`, { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('store')] } } }, { app: 'store' }));
-    // web-store first: it waits for the caches (moved back when they are bound).
-    await apply([...web, ...redis]);
-    await waitFor(async () => (await list('app in (store,web-store)')).every((p) => p.spec.nodeName) && (await list('app in (store,web-store)')).length === 6, 20_000, 'six pods bound');
-    const pods = await list('app in (store,web-store)');
+    const deployment = (name: string, app: string, affinity: Record<string, unknown>) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app } },
+        template: { metadata: { labels: { app } }, spec: { affinity, containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.9' }], terminationGracePeriodSeconds: 1 } },
+      },
+    });
+    // The notes' example: caches repel each other; each web server repels the others and must
+    // share a node with a cache. web-store is listed first: its pods wait for the caches and are
+    // moved back to the active queue when those are bound.
+    await apply([
+      deployment('web-store', 'web-store', { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('web-store')] }, podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('store')] } }),
+      deployment('redis-cache', 'store', { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('store')] } }),
+    ]);
+    const running = async () => (await list('app in (store,web-store)')).filter((p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running');
+    await waitFor(async () => (await running()).length === 6, 30_000, 'six Deployment pods Running');
+    const pods = await running();
     for (const n of NODES) {
       const here = pods.filter((p) => p.spec.nodeName === n).map((p) => p.metadata.labels?.app).sort();
       assert.deepEqual(here, ['store', 'web-store'], `node ${n} holds ${here.join(',')}`);
     }
-    const ev = await c.k(['get', 'events', '--field-selector', 'involvedObject.name=redis-cache-0,reason=Scheduled', '-o', 'jsonpath={.items[0].message}']);
-    assert.match(ev, /^Successfully assigned default\/redis-cache-0 to sim-\d$/);
-    await c.k(['delete', 'pods', '-l', 'app in (store,web-store)', '--timeout=30s']);
+    const first = pods.find((p) => p.metadata.labels?.app === 'store')!.metadata.name;
+    const ev = await c.k(['get', 'events', '--field-selector', `involvedObject.name=${first},reason=Scheduled`, '-o', 'jsonpath={.items[0].message}']);
+    assert.match(ev, new RegExp(`^Successfully assigned default/${first} to sim-\\d$`));
+    await c.k(['delete', 'deployment', 'web-store', 'redis-cache']);
+    await waitFor(async () => (await list('app in (store,web-store)')).length === 0, 30_000, 'the Deployments\' pods gone');
   });
 
   it('nodeSelector places the pod only on the labelled node', async () => {

@@ -223,9 +223,7 @@ export class ProcessRuntime implements Runtime {
     const child = launch(spec, this.tools, this.files(rec));
     rec.shimPid = child.pid;
     rec.info.state = 'running';
-    // kubelet counts a running container without a readiness probe as ready; the agent runs no
-    // probes yet, so running is ready until it does.
-    rec.info.ready = true;
+    // Readiness is the agent's decision (probes, src/agent/probes); the runtime has no verdict.
     rec.info.startedAt = this.clock.now();
     this.store.saveContainer(rec);
     child.once('exit', () => this.check(c));

@@ -1,0 +1,143 @@
+/**
+ * `kubeling agent`: a node agent (our kubelet) joining a running cluster from a kubeconfig with a
+ * client certificate. One process runs one real node (`--runtime process`, the default) or N
+ * simulated ones (`--simulated --nodes N`). SIGTERM/SIGINT stop the agent; with the process
+ * runtime the containers keep running (live-restore: the next agent adopts them from its state
+ * dir), as kubelet leaves containers to the runtime when it exits.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Taint } from 'kubernetes-types/core/v1.js';
+import { UsageError, type OptionSpec, type ParsedOptions } from './options.js';
+import { createLogger } from './log.js';
+import { RestClient } from '../client/rest.js';
+import { parseKubeconfig } from '../client/kubeconfig.js';
+import { startAgent, type AgentOptions, type AgentStreamingOptions } from '../agent/index.js';
+
+/** Flags of `kubeling agent` (kubelet's names where kubelet has the flag). */
+export const agentOptions: OptionSpec[] = [
+  { name: 'kubeconfig', type: 'string', default: '', help: 'kubeconfig with the cluster address, CA and a client certificate (required; token/CSR bootstrap lands with access control)' },
+  { name: 'node-name', type: 'string', default: '', help: "the node's name (default: this machine's hostname)" },
+  { name: 'runtime', type: 'string', default: 'process', help: 'process (real isolated processes on this machine) | simulated (no processes)' },
+  { name: 'simulated', type: 'boolean', default: false, help: 'shorthand for --runtime simulated' },
+  { name: 'nodes', type: 'number', default: 1, help: 'with the simulated runtime: register this many nodes <prefix>-0..<prefix>-N-1' },
+  { name: 'node-name-prefix', type: 'string', default: '', help: 'simulated node name prefix (default: <node-name>-sim)' },
+  { name: 'node-index-offset', type: 'number', default: 1000, help: "simulated nodes' first index for made-up IPs, pod CIDRs and zones (disjoint from kubeling up's --simulated-nodes below it)" },
+  { name: 'node-ip', type: 'string', default: '127.0.0.1', help: "the node's InternalIP (process runtime)" },
+  { name: 'node-labels', type: 'string', default: '', help: 'extra node labels: key=value,key2=value2' },
+  { name: 'register-with-taints', type: 'string', default: '', help: 'taints to register with: key=value:Effect,key:Effect' },
+  { name: 'data-dir', type: 'string', default: '', help: 'state (live-restore), container logs and the agent log (default /var/lib/kubeling/agent/<node-name>)' },
+  { name: 'pod-cidr', type: 'string', default: '10.240.0.0/24', help: "process runtime: this node's pod CIDR (must not overlap other nodes': kubeling up's local node uses 10.244.0.0/24, its simulated nodes 10.244.0.0/16 on)" },
+  { name: 'bridge', type: 'string', default: 'kubeling0', help: "process runtime: the node bridge (another name when kubeling up's local node runs on this machine too)" },
+  { name: 'streaming', type: 'boolean', default: true, help: 'serve kubectl logs/exec/port-forward for pods on this node (needs --tls-cert-file and --tls-private-key-file; --no-streaming turns it off)' },
+  { name: 'tls-cert-file', type: 'string', default: '', help: "the streaming server's serving certificate, signed by the cluster CA (CSR-issued serving certificates land with access control)" },
+  { name: 'tls-private-key-file', type: 'string', default: '', help: 'the key of --tls-cert-file' },
+  { name: 'streaming-port', type: 'number', default: 0, help: 'streaming server port (0 picks a free one; published in the Node status)' },
+  { name: 'streaming-address', type: 'string', default: '', help: 'the address the API server dials for streaming (default: the node IP)' },
+  { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
+  { name: 'help', type: 'boolean', default: false, help: 'show this help' },
+];
+
+/** Parses `--node-labels` (`k=v,k2=v2`, as kubelet's mapStringString flag). */
+export function parseNodeLabels(spec: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new UsageError(`invalid --node-labels entry "${part}": want key=value`);
+    out[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return out;
+}
+
+const effects = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+
+/** Parses `--register-with-taints` (`key=value:Effect` or `key:Effect`, comma separated, as kubelet). */
+export function parseTaints(spec: string): Taint[] {
+  const out: Taint[] = [];
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const colon = part.lastIndexOf(':');
+    const effect = colon > 0 ? part.slice(colon + 1) : '';
+    if (!effects.has(effect)) throw new UsageError(`invalid taint "${part}": effect must be one of NoSchedule, PreferNoSchedule, NoExecute`);
+    const kv = part.slice(0, colon);
+    const eq = kv.indexOf('=');
+    const key = eq >= 0 ? kv.slice(0, eq) : kv;
+    if (!key) throw new UsageError(`invalid taint "${part}": empty key`);
+    out.push(eq >= 0 ? { key, value: kv.slice(eq + 1), effect } : { key, effect });
+  }
+  return out;
+}
+
+/** The startAgent options a command line asks for (pure apart from reading certificate files). */
+export function agentStartOptions(o: ParsedOptions, client: RestClient, caPem: string): Omit<AgentOptions, 'log'> & { dataDir: string } {
+  const runtime = o.simulated === true ? 'simulated' : String(o.runtime);
+  if (runtime !== 'process' && runtime !== 'simulated') throw new UsageError(`unknown --runtime "${runtime}": want process or simulated`);
+  const nodeName = String(o['node-name'] || hostname().toLowerCase());
+  const nodes = Number(o.nodes);
+  if (runtime === 'process' && nodes !== 1) throw new UsageError('--nodes needs the simulated runtime (--simulated)');
+  if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError('--nodes must be a positive integer');
+  const dataDir = resolve(String(o['data-dir'] || join('/var/lib/kubeling/agent', nodeName)));
+  const certFile = String(o['tls-cert-file'] ?? '');
+  const keyFile = String(o['tls-private-key-file'] ?? '');
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new UsageError('--tls-cert-file and --tls-private-key-file go together');
+  let streaming: AgentStreamingOptions | undefined;
+  if (o.streaming !== false && certFile) {
+    const address = String(o['streaming-address'] || (runtime === 'simulated' ? '127.0.0.1' : o['node-ip']));
+    streaming = { tls: { certPem: readFileSync(certFile, 'utf8'), keyPem: readFileSync(keyFile, 'utf8'), caPem }, port: Number(o['streaming-port']), address };
+  }
+  const labels = parseNodeLabels(String(o['node-labels'] ?? ''));
+  const taints = parseTaints(String(o['register-with-taints'] ?? ''));
+  return {
+    client,
+    nodeName,
+    runtime,
+    dataDir,
+    labels,
+    taints,
+    logDir: join(dataDir, 'pods'),
+    ...(runtime === 'simulated'
+      ? { simulatedNodes: nodes, simulatedNamePrefix: String(o['node-name-prefix'] || `${nodeName}-sim`), simulatedIndexOffset: Number(o['node-index-offset']) }
+      : { podCIDR: String(o['pod-cidr']), nodeIP: String(o['node-ip']), process: { stateDir: join(dataDir, 'state'), logDir: join(dataDir, 'pods'), bridge: String(o.bridge) } }),
+    ...(streaming ? { streaming } : {}),
+  };
+}
+
+/** Runs `kubeling agent` until SIGTERM/SIGINT. */
+export async function agent(o: ParsedOptions): Promise<void> {
+  const kubeconfig = String(o.kubeconfig ?? '');
+  if (!kubeconfig) throw new UsageError('--kubeconfig is required (a kubeconfig with a client certificate, e.g. <data-dir>/admin.kubeconfig of kubeling up)');
+  const creds = parseKubeconfig(readFileSync(kubeconfig, 'utf8'), resolve(kubeconfig));
+  const client = new RestClient(creds);
+  const opts = agentStartOptions(o, client, creds.caPem);
+  const log = createLogger(String(o['log-format']), join(opts.dataDir, 'agent.log'));
+  const t0 = process.hrtime.bigint();
+  const running = await startAgent({ ...opts, log: (msg, f) => log.info(f ?? {}, msg) });
+  const ms = Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
+  const caps = running.runtime.capabilities?.();
+  const degraded = caps && !caps.isolation ? `, ${caps.message ?? 'no isolation'}` : '';
+  const what = running.nodes.length === 1 ? `node ${running.nodes[0] ?? ''}` : `${running.nodes.length} nodes ${running.nodes[0] ?? ''}..${running.nodes[running.nodes.length - 1] ?? ''}`;
+  process.stdout.write(`✓ ${what} registered with ${creds.server} (${running.runtime.name} runtime${degraded}) in ${ms} ms\n`);
+  if (!running.streaming) {
+    process.stdout.write('  streaming server off: kubectl logs/exec/attach/port-forward to pods on this agent need --tls-cert-file/--tls-private-key-file (a serving certificate signed by the cluster CA)\n');
+  } else {
+    process.stdout.write('  streaming server on (its port is published in the Node status)\n');
+  }
+  process.stdout.write(`Agent running (log: ${join(opts.dataDir, 'agent.log')}; stop with Ctrl-C)\n`);
+
+  let stopping = false;
+  const shutdown = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${sig} received, stopping the agent (containers keep running)…\n`);
+    await running.stop();
+    await client.close();
+    log.flush();
+    process.exit(0);
+  };
+  const onSignal = (sig: string) => void shutdown(sig).catch((e: unknown) => {
+    process.stderr.write(`error while stopping: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
