@@ -44,6 +44,7 @@ export class ResourceTable {
   private rebuild(): void {
     this.order = [...this.bySource.values()].flat();
     this.index = new Map(this.order.map((d) => [`${d.group}/${d.version}/${d.resource}`, d]));
+    this.groupsCache = undefined;
     this.generation++;
   }
 
@@ -59,8 +60,19 @@ export class ResourceTable {
     return this.order.filter((d) => d.group === group && d.version === version);
   }
 
-  /** Groups in a stable order (core first, then built-in order, then CRD groups), versions with the preferred first. */
-  groups(): GroupVersions[] {
+  private groupsCache: readonly GroupVersions[] | undefined;
+
+  /**
+   * Groups in a stable order (core first, then built-in order, then CRD groups), versions with the
+   * preferred first. Computed once per table change: admission looks up preferred versions on
+   * every write.
+   */
+  groups(): readonly GroupVersions[] {
+    this.groupsCache ??= this.computeGroups();
+    return this.groupsCache;
+  }
+
+  private computeGroups(): GroupVersions[] {
     const out = new Map<string, { versions: string[]; preferred?: string }>();
     for (const d of this.order) {
       let g = out.get(d.group);

@@ -114,12 +114,23 @@ export class ApiServer {
     });
   }
 
+  /** A connection's client certificate never changes, so it is read once per TLS socket. */
+  private readonly peerCerts = new WeakMap<TLSSocket, { raw: Buffer } | null>();
+
+  private peerCertificate(socket: TLSSocket): { raw: Buffer } | undefined {
+    let cached = this.peerCerts.get(socket);
+    if (cached === undefined) {
+      const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
+      cached = peer && peer.raw ? { raw: peer.raw } : null;
+      this.peerCerts.set(socket, cached);
+    }
+    return cached ?? undefined;
+  }
+
   private async authenticate(req: Req): Promise<UserInfo> {
-    const socket = req.socket as TLSSocket;
-    const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
     const user = await this.opts.authenticator.authenticate({
       headers: req.headers,
-      peerCertificate: peer && peer.raw ? { raw: peer.raw } : undefined,
+      peerCertificate: this.peerCertificate(req.socket as TLSSocket),
     });
     return user ?? anonymousUser;
   }

@@ -83,7 +83,7 @@ export async function startControllers(opts: ControllerOptions): Promise<Running
   controllers.push(horizontalPodAutoscalerControllerWith(opts.hpa ?? {})(ctx));
   informers.start();
   const [gc, ns] = await Promise.all([
-    startGarbageCollector({ client: opts.client, clock, log: opts.log }),
+    startGarbageCollector({ client: opts.client, clock, log: opts.log, informers }),
     startNamespaceController({ client: opts.client, clock, now: opts.now, log: opts.log }),
     informers.waitForSync(),
   ]);

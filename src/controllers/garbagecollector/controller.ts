@@ -8,6 +8,7 @@ import type { KubeObject } from '../../api/object.js';
 import type { InformerHandlers } from '../../client/informer.js';
 import { isStatus, type RestClient } from '../../client/rest.js';
 import { WorkQueue, realClock, type Clock } from '../../client/workqueue.js';
+import type { SharedInformerFactory } from '../../client/factory.js';
 import { refOf, resourceForKind } from '../common/resources.js';
 import { runWorkers, type Log } from '../common/worker.js';
 import { decide, deletingWith, FINALIZER_FOREGROUND, FINALIZER_ORPHAN, type GcAction, type GcNode, type OwnerState } from './decide.js';
@@ -20,6 +21,8 @@ export interface GarbageCollectorOptions {
   workers?: number;
   /** how often discovery is re-read to pick up CRDs (default 30 s, as upstream's resync of monitors) */
   discoveryIntervalMs?: number;
+  /** share the other controllers' informers instead of keeping a second cache of each resource */
+  informers?: SharedInformerFactory;
 }
 
 /** True for objects the collector must look at: owned ones, or ones being deleted with a GC finalizer. */
@@ -39,7 +42,7 @@ export class GarbageCollector {
   constructor(private readonly opts: GarbageCollectorOptions) {
     this.clock = opts.clock ?? realClock;
     this.queue = new WorkQueue({ clock: this.clock });
-    this.graph = new GcGraph(opts.client, () => this.handlers(), { clock: this.clock, log: opts.log });
+    this.graph = new GcGraph(opts.client, () => this.handlers(), { clock: this.clock, log: opts.log, informers: opts.informers });
   }
 
   /** Starts informers, waits for their first lists, then starts workers. */

@@ -7,6 +7,7 @@
 import type { DiscoveredResource } from '../../client/discovery.js';
 import { Informer, ownerUidIndex, uidIndex, type InformerHandlers } from '../../client/informer.js';
 import type { RestClient } from '../../client/rest.js';
+import type { SharedInformerFactory } from '../../client/factory.js';
 import type { Clock } from '../../client/workqueue.js';
 import type { Log } from '../common/worker.js';
 import { hasVerbs, preferredOnly, refOf, resourceId } from '../common/resources.js';
@@ -33,7 +34,7 @@ export class GcGraph {
   constructor(
     private readonly client: RestClient,
     private readonly handlers: (resource: DiscoveredResource) => InformerHandlers,
-    private readonly opts: { clock?: Clock; log?: Log } = {},
+    private readonly opts: { clock?: Clock; log?: Log; informers?: SharedInformerFactory } = {},
   ) {}
 
   /** The last discovery result (all versions), used to resolve owner kinds. */
@@ -48,18 +49,18 @@ export class GcGraph {
     for (const [id, m] of [...this.monitors]) {
       if (!want.has(id)) {
         this.monitors.delete(id);
-        await m.informer.stop();
+        // A shared informer belongs to the factory (other controllers may read it).
+        if (!this.opts.informers) await m.informer.stop();
       }
     }
     for (const [id, r] of want) {
       if (this.monitors.has(id)) continue;
-      const informer = new Informer({
-        client: this.client,
-        resource: refOf(r),
-        indexers: { uid: uidIndex, owner: ownerUidIndex },
-        clock: this.opts.clock,
-        log: this.opts.log,
-      });
+      const indexers = { uid: uidIndex, owner: ownerUidIndex };
+      // With a shared factory the collector reuses the caches the other controllers keep (pods,
+      // ReplicaSets...) instead of holding a second copy of every object.
+      const informer = this.opts.informers
+        ? this.opts.informers.informerFor(r, indexers)
+        : new Informer({ client: this.client, resource: refOf(r), indexers, clock: this.opts.clock, log: this.opts.log });
       informer.addHandlers(this.handlers(r));
       this.monitors.set(id, { resource: r, informer });
       informer.start();
@@ -94,7 +95,7 @@ export class GcGraph {
 
   /** Stops every informer. */
   async stop(): Promise<void> {
-    await Promise.all([...this.monitors.values()].map((m) => m.informer.stop()));
+    if (!this.opts.informers) await Promise.all([...this.monitors.values()].map((m) => m.informer.stop()));
     this.monitors.clear();
   }
 }
