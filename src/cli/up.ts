@@ -7,6 +7,8 @@ import { mkdirSync, chmodSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OptionSpec, ParsedOptions } from './options.js';
+import { UsageError } from './options.js';
+import { parseQuantity } from '../api/validation/quantity.js';
 import { acquireLock } from './lock.js';
 import { ensurePki, hostIdentity, issueClientCertificate, issueServingCertificate } from '../pki/index.js';
 import { openStore } from '../storage/index.js';
@@ -37,6 +39,8 @@ export const upOptions: OptionSpec[] = [
   { name: 'scheduler-config', type: 'string', default: '', help: 'KubeSchedulerConfiguration file (kubescheduler.config.k8s.io/v1, YAML or JSON): profiles, plugins and weights, pluginConfig' },
   { name: 'compaction-interval', type: 'number', default: 300, help: 'seconds between storage compactions' },
   { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
+  { name: 'container-log-max-size', type: 'string', default: '10Mi', help: "rotate a container's log file at this size (kubelet --container-log-max-size)" },
+  { name: 'container-log-max-files', type: 'number', default: 5, help: 'log files kept per container, the live one included (kubelet --container-log-max-files)' },
   { name: 'agent-sync-period', type: 'number', default: 60, help: "seconds between the local node's configMap/secret volume re-syncs (kubelet's syncFrequency; lowered in tests)" },
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
 ];
@@ -46,10 +50,20 @@ function step(label: string, t0: bigint): void {
   process.stdout.write(`✓ ${label} (${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms)\n`);
 }
 
+/** --container-log-max-size / --container-log-max-files as the process runtime's rotation. */
+function logRotation(o: ParsedOptions): { maxSizeBytes: number; maxFiles: number } {
+  const size = parseQuantity(String(o['container-log-max-size']));
+  const files = Number(o['container-log-max-files']);
+  if (size === undefined || size < 1024) throw new UsageError(`invalid --container-log-max-size "${String(o['container-log-max-size'])}": a size such as 10Mi, at least 1Ki`);
+  if (!Number.isInteger(files) || files < 2) throw new UsageError(`invalid --container-log-max-files ${files}: at least 2 (the live file and one rotated)`);
+  return { maxSizeBytes: Math.floor(size), maxFiles: files };
+}
+
 export async function up(o: ParsedOptions): Promise<void> {
   const started = process.hrtime.bigint();
   const dataDir = resolve(String(o['data-dir'] || join(homedir(), '.kubeling')));
   // A bad scheduler configuration stops the start before anything is created (as kube-scheduler --config).
+  const rotation = logRotation(o);
   const schedulerConfig = o['scheduler-config'] ? loadSchedulerConfig(resolve(String(o['scheduler-config']))) : undefined;
   const log = createLogger(String(o['log-format']), join(dataDir, 'kubeling.log'));
 
@@ -94,7 +108,8 @@ export async function up(o: ParsedOptions): Promise<void> {
   const controllerClient = new RestClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   // metrics.k8s.io (kubectl top, the HPA) is served from the in-process agent's usage (src/metrics/).
   let agent: Agent | undefined;
-  api.deps.resources.set('metrics', metricsResources(agentMetricsSource(() => agent?.usage)));
+  let localAgent: Agent | undefined;
+  api.deps.resources.set('metrics', metricsResources(agentMetricsSource(() => [localAgent?.usage, agent?.usage])));
   const controllerOptions = {
     client: controllerClient,
     log: (msg: string, f?: Record<string, unknown>) => log.info(f ?? {}, msg),
@@ -118,7 +133,6 @@ export async function up(o: ParsedOptions): Promise<void> {
     step(`${simulated} simulated node(s) registered`, t);
   }
 
-  let localAgent: Agent | undefined;
   if (o['local-node'] !== false) {
     t = process.hrtime.bigint();
     const nodeName = id.hostname.toLowerCase();
@@ -127,7 +141,7 @@ export async function up(o: ParsedOptions): Promise<void> {
       nodeName,
       runtime: 'process',
       podCIDR: String(o['pod-cidr']),
-      process: { stateDir: join(dataDir, 'agent'), logDir: join(dataDir, 'pods') },
+      process: { stateDir: join(dataDir, 'agent'), logDir: join(dataDir, 'pods'), rotation },
       volumeSyncPeriodMs: Number(o['agent-sync-period']) * 1000,
       localPathDir: join(dataDir, 'local-path'),
       streaming: { tls: { ...agentServing, caPem: pki.ca.certPem }, port: 0, host: '127.0.0.1' },

@@ -5,11 +5,21 @@
 import type { AgentUsage } from '../agent/index.js';
 import { DEFAULT_WINDOW_MS, type MetricsSource } from './source.js';
 
-/** Adapts an agent's usage (or none yet: `get()` may return undefined while the agent starts). */
-export function agentMetricsSource(get: () => AgentUsage | undefined): MetricsSource {
+/**
+ * Adapts the usage of the agents of this process (the local node, the simulated nodes); an entry
+ * may be undefined while its agent starts. The first agent that runs the pod or node answers.
+ */
+export function agentMetricsSource(get: () => (AgentUsage | undefined)[]): MetricsSource {
+  const first = <T>(f: (u: AgentUsage) => T | undefined): T | undefined => {
+    for (const u of get()) {
+      const v = u && f(u);
+      if (v) return v;
+    }
+    return undefined;
+  };
   return {
     podUsage(namespace, name) {
-      const p = get()?.pod(namespace, name);
+      const p = first((u) => u.pod(namespace, name));
       if (!p) return undefined;
       return {
         timestamp: p.timestamp,
@@ -18,7 +28,7 @@ export function agentMetricsSource(get: () => AgentUsage | undefined): MetricsSo
       };
     },
     nodeUsage(name) {
-      const n = get()?.node(name);
+      const n = first((u) => u.node(name));
       return n ? { timestamp: n.timestamp, window: DEFAULT_WINDOW_MS, usage: { cpu: n.cpuNanoCores, memory: n.memoryWorkingSetBytes } } : undefined;
     },
   };

@@ -47,6 +47,23 @@ describe('local node (process runtime)', () => {
     assert.equal(await c.k(['get', 'pod', 'failer', '-o', 'jsonpath={.status.containerStatuses[0].state.terminated.exitCode}']), '7');
   });
 
+  it('kubectl top shows the CPU a busy container uses', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'busy' }, spec: { restartPolicy: 'Never', containers: [{ name: 'spin', image: 'busybox', command: ['sh', '-c', 'while :; do :; done'], resources: { limits: { cpu: '200m', memory: '32Mi' } } }] } };
+    await c.k(['create', '-f', '-'], { input: JSON.stringify(pod) });
+    await c.k(['wait', '--for=condition=Ready', 'pod/busy', '--timeout=30s']);
+    let cpu = 0;
+    await waitFor(async () => {
+      const r = await c.kubectl(['top', 'pod', 'busy', '--no-headers']);
+      const m = /^busy\s+(\d+)m\s+\d+Mi/m.exec(r.stdout);
+      cpu = m ? Number(m[1]) : 0;
+      return cpu > 20;
+    }, 30_000, 'kubectl top to show CPU use');
+    // The CFS quota holds it near the 200m limit (unlimited, a busy loop shows ~1000m); the rate
+    // comes from two cpuacct samples about a second apart, so allow some sampling jitter.
+    assert.ok(cpu <= 350, `cpu ${cpu}m held near the 200m limit`);
+    await c.k(['delete', 'pod', 'busy', '--grace-period=1']);
+  });
+
   it('fails a container whose image has no command and is unknown, with ErrImagePull', async () => {
     await c.k(['run', 'mystery', '--image=example.com/mystery:1', '--restart=Never']);
     await waitFor(async () => (await c.k(['get', 'pod', 'mystery', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'])) === 'ErrImagePull', 20_000, 'ErrImagePull');
