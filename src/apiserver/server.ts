@@ -114,15 +114,20 @@ export class ApiServer {
     });
   }
 
-  /** A connection's client certificate never changes, so it is read once per TLS socket. */
-  private readonly peerCerts = new WeakMap<TLSSocket, { raw: Buffer } | null>();
+  /**
+   * A connection's client certificate never changes, so it is read once per connection: keyed by
+   * the HTTP/2 session (whose `req.socket` is a fresh proxy per request) or the HTTP/1.1 socket.
+   */
+  private readonly peerCerts = new WeakMap<object, { raw: Buffer } | null>();
 
-  private peerCertificate(socket: TLSSocket): { raw: Buffer } | undefined {
-    let cached = this.peerCerts.get(socket);
+  private peerCertificate(req: Req): { raw: Buffer } | undefined {
+    const key: object = (req as { stream?: { session?: object } }).stream?.session ?? req.socket;
+    let cached = this.peerCerts.get(key);
     if (cached === undefined) {
+      const socket = req.socket as TLSSocket;
       const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate(false) : undefined;
       cached = peer && peer.raw ? { raw: peer.raw } : null;
-      this.peerCerts.set(socket, cached);
+      this.peerCerts.set(key, cached);
     }
     return cached ?? undefined;
   }
@@ -130,7 +135,7 @@ export class ApiServer {
   private async authenticate(req: Req): Promise<UserInfo> {
     const user = await this.opts.authenticator.authenticate({
       headers: req.headers,
-      peerCertificate: this.peerCertificate(req.socket as TLSSocket),
+      peerCertificate: this.peerCertificate(req),
     });
     return user ?? anonymousUser;
   }
