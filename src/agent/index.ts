@@ -14,6 +14,7 @@ import type { Runtime } from './runtime.js';
 import { StreamingServer } from './streaming/server.js';
 import { apiResolver } from './streaming/resolve.js';
 import { agentVolumes } from './volumes/agent.js';
+import { hostMeasurements, type MeasurementSource, type PressureThresholds } from './pressure.js';
 
 /** Options of startAgent. */
 export interface AgentOptions {
@@ -49,6 +50,11 @@ export interface AgentOptions {
   volumeSyncPeriodMs?: number;
   /** run the local-path provisioner (process runtime) with volumes under this dir (`<dir>/<pvc-uid>`) */
   localPathDir?: string;
+  /**
+   * node pressure: the measurement source (default: this machine for the process runtime, none —
+   * always healthy — for simulated nodes) and kubelet's eviction thresholds
+   */
+  pressure?: { measure?: MeasurementSource; thresholds?: PressureThresholds };
   /** the streaming server for logs/exec (kubelet's :10250); absent = none */
   streaming?: AgentStreamingOptions;
 }
@@ -131,10 +137,15 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   }
   // Simulated nodes publish made-up IPs: the API server is told where the streaming server really is.
   const kubeletAddress = o.streaming ? (o.streaming.address ?? (count ? '127.0.0.1' : undefined)) : undefined;
+  const stateDir = o.process?.stateDir ?? `/var/lib/kubeling/agent/${o.nodeName}`;
+  const measure = o.pressure?.measure ?? (o.runtime === 'process' ? hostMeasurements(stateDir) : undefined);
+  // kubelet appends host notes to the Ready message (". AppArmor enabled"); ours says what isolation is missing.
+  const caps = runtime.capabilities?.();
+  const readyMessageSuffix = caps && !caps.isolation ? caps.message : undefined;
   const heartbeats = nodes.map(
     (n) =>
       new NodeHeartbeat(
-        { name: n.name, internalIP: n.hostIP, podCIDR: n.podCIDR, labels: n.labels, taints: o.taints, runtimeVersion: `${runtime.name}://${runtime.version}`, kubeletPort, kubeletAddress, ...(count ? { cpu: '4', memory: '16Gi' } : {}) },
+        { name: n.name, internalIP: n.hostIP, podCIDR: n.podCIDR, labels: n.labels, taints: o.taints, runtimeVersion: `${runtime.name}://${runtime.version}`, kubeletPort, kubeletAddress, measure, thresholds: o.pressure?.thresholds, readyMessageSuffix, ...(count ? { cpu: '4', memory: '16Gi' } : {}) },
         { client: o.client, clock, log: o.log },
       ),
   );
@@ -144,15 +155,16 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     client: o.client,
     clock,
     nodeName: nodes[0]?.name ?? o.nodeName,
-    ...(o.runtime === 'process' ? { stateDir: o.process?.stateDir ?? `/var/lib/kubeling/agent/${o.nodeName}`, localPathDir: o.localPathDir } : {}),
+    ...(o.runtime === 'process' ? { stateDir, localPathDir: o.localPathDir } : {}),
     syncPeriodMs: o.volumeSyncPeriodMs,
     log: o.log,
     pods: () => workers.pods() as unknown as Pod[],
   });
-  const workers = new PodWorkers({ client: o.client, runtime, nodes, clock, log: o.log, configurer: volumes.configurer });
+  // Live-restore: sandboxes the process runtime re-adopted keep their IPs (or go, when their pod did).
+  const adoptedSandboxes = runtime instanceof ProcessRuntime ? runtime.list().sandboxes : undefined;
+  const workers = new PodWorkers({ client: o.client, runtime, nodes, clock, log: o.log, configurer: volumes.configurer, adoptedSandboxes });
   await workers.start();
   await volumes.start();
-  const caps = runtime.capabilities?.();
   if (caps && !caps.isolation) o.log?.('container runtime degraded', { runtime: runtime.name, message: caps.message });
   o.log?.('agent started', { nodes: nodes.length, runtime: runtime.name });
   return {

@@ -41,6 +41,31 @@ export class IpAllocator {
     throw new Error('pod CIDR exhausted');
   }
 
+  /**
+   * Marks an address as taken (a sandbox adopted after an agent restart keeps its IP). Returns
+   * false for an address outside the range or not assignable to pods (network, gateway, broadcast).
+   */
+  reserve(ip: string): boolean {
+    let off: number;
+    try {
+      off = toInt(ip) - this.base;
+    } catch {
+      return false;
+    }
+    if (off < 2 || off >= this.size - 1) return false;
+    this.used.add(off);
+    return true;
+  }
+
+  /** Whether an address is currently handed out. */
+  inUse(ip: string): boolean {
+    try {
+      return this.used.has(toInt(ip) - this.base);
+    } catch {
+      return false;
+    }
+  }
+
   /** Returns an address to the pool. */
   release(ip: string): void {
     this.used.delete(toInt(ip) - this.base);

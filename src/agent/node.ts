@@ -12,6 +12,7 @@ import type { KubeObject } from '../api/object.js';
 import { isStatus, type RestClient, type ResourceRef } from '../client/rest.js';
 import type { Clock } from '../client/workqueue.js';
 import { k8sMicroTime, k8sTime } from './status.js';
+import { nodeConditions, pressuresOf, type MeasurementSource, type NodeConditionValue, type PressureThresholds } from './pressure.js';
 
 /** What a node registers with. */
 export interface NodeSpecOptions {
@@ -37,6 +38,15 @@ export interface NodeSpecOptions {
    * publish made-up IPs): the `kubeling.dev/kubelet-address` annotation the API server dials
    */
   kubeletAddress?: string;
+  /**
+   * where MemoryPressure/DiskPressure/PIDPressure come from (src/agent/pressure.ts); absent =
+   * always healthy (simulated nodes)
+   */
+  measure?: MeasurementSource;
+  /** eviction thresholds (default kubelet's hard-eviction defaults) */
+  thresholds?: PressureThresholds;
+  /** appended to the Ready condition's message, like kubelet's ". AppArmor enabled" (the runtime's capability note) */
+  readyMessageSuffix?: string;
 }
 
 /** Annotation naming the address of a node's streaming server when its InternalIP is not it. */
@@ -79,7 +89,7 @@ export function healthyConditions(now: number): Record<string, unknown>[] {
 }
 
 /** The Node object to register (pure apart from reading this machine's defaults). */
-export function buildNode(o: NodeSpecOptions, now: number): KubeObject {
+export function buildNode(o: NodeSpecOptions, now: number, conditions?: NodeConditionValue[]): KubeObject {
   const capacity = {
     cpu: o.cpu ?? String(cpus().length),
     memory: o.memory ?? `${Math.floor(totalmem() / 1024)}Ki`,
@@ -94,7 +104,7 @@ export function buildNode(o: NodeSpecOptions, now: number): KubeObject {
     status: {
       capacity,
       allocatable: { ...capacity },
-      conditions: healthyConditions(now),
+      conditions: conditions ?? healthyConditions(now),
       addresses: [
         { type: 'InternalIP', address: o.internalIP },
         { type: 'Hostname', address: o.name },
@@ -129,6 +139,7 @@ export class NodeHeartbeat {
   private stopped = false;
   private ticks = 0;
   private nodeUid = '';
+  private conditions: NodeConditionValue[] = [];
   /** number of successful lease renewals (tests and metrics) */
   renewals = 0;
 
@@ -157,11 +168,27 @@ export class NodeHeartbeat {
   private async tick(): Promise<void> {
     this.ticks++;
     await this.renew();
-    if (this.ticks % statusReportEvery === 0) await this.patchStatus();
+    // kubelet evaluates its status every 10 s but writes it only when a condition changed or
+    // nodeStatusReportFrequency (5 min) has passed.
+    const next = this.currentConditions();
+    const changed = next.some((c) => this.conditions.find((p) => p.type === c.type)?.status !== c.status);
+    if (changed || this.ticks % statusReportEvery === 0) await this.patchStatus(next);
+  }
+
+  /** The conditions from a fresh measurement (healthy without a measurement source). */
+  private currentConditions(): NodeConditionValue[] {
+    const now = this.deps.clock.now();
+    let p = { memory: false, disk: false, pid: false };
+    try {
+      if (this.opts.measure) p = pressuresOf(this.opts.measure(), this.opts.thresholds);
+    } catch (e) {
+      this.deps.log?.('node measurement failed', { node: this.opts.name, error: String(e) });
+    }
+    return nodeConditions(p, now, this.conditions, this.opts.readyMessageSuffix);
   }
 
   private async register(): Promise<void> {
-    const node = buildNode(this.opts, this.deps.clock.now());
+    const node = buildNode(this.opts, this.deps.clock.now(), this.currentConditions());
     try {
       const created = await this.deps.client.create(nodesRef, node);
       this.nodeUid = created.metadata.uid ?? '';
@@ -176,9 +203,10 @@ export class NodeHeartbeat {
     await this.patchStatus();
   }
 
-  private async patchStatus(): Promise<void> {
-    const node = buildNode(this.opts, this.deps.clock.now());
+  private async patchStatus(conditions = this.currentConditions()): Promise<void> {
+    const node = buildNode(this.opts, this.deps.clock.now(), conditions);
     await this.deps.client.patch({ ...nodesRef, name: this.opts.name, subresource: 'status' }, 'merge', { status: node.status });
+    this.conditions = conditions;
   }
 
   private async renew(): Promise<void> {

@@ -37,6 +37,11 @@ export interface PodWorkersOptions {
   event?: (pod: Pod, type: EventType, reason: string, message: string) => void;
   /** resolves each container's env and volume mounts before it is created (src/agent/volumes/config.ts) */
   configurer?: ContainerConfigurer;
+  /**
+   * sandboxes the runtime re-adopted from its state dir after an agent restart (live-restore):
+   * their IPs stay reserved, and those whose pod is gone from the API are removed after the first sync
+   */
+  adoptedSandboxes?: SandboxInfo[];
 }
 
 interface ContainerSlot {
@@ -95,6 +100,7 @@ export class PodWorkers {
   constructor(private readonly opts: PodWorkersOptions) {
     this.clock = opts.clock ?? realClock;
     for (const n of opts.nodes) this.nodes.set(n.name, { ...n, ips: new IpAllocator(n.podCIDR) });
+    for (const sb of opts.adoptedSandboxes ?? []) for (const n of this.nodes.values()) n.ips.reserve(sb.podIP);
     // One node: the API server filters (kubelet's spec.nodeName field selector). Many simulated
     // nodes share one watch of all pods instead of a watch per node.
     const only = opts.nodes.length === 1 ? opts.nodes[0] : undefined;
@@ -135,6 +141,18 @@ export class PodWorkers {
     });
     this.informer.start();
     await this.informer.waitForSync();
+    await this.removeOrphans();
+  }
+
+  /** kubelet's HandlePodCleanups: adopted sandboxes of pods deleted while the agent was down go. */
+  private async removeOrphans(): Promise<void> {
+    const live = new Set(this.informer.list().map((o) => o.metadata.uid));
+    for (const sb of this.opts.adoptedSandboxes ?? []) {
+      if (live.has(sb.podUid)) continue;
+      this.opts.log?.('removing the sandbox of a pod that no longer exists', { sandbox: sb.id, podUid: sb.podUid });
+      await this.opts.runtime.removeSandbox(sb.id);
+      for (const n of this.nodes.values()) n.ips.release(sb.podIP);
+    }
   }
 
   /** Stops the watch and pending timers; containers are left as they are. */
@@ -182,7 +200,9 @@ export class PodWorkers {
     if (!node) return;
     const uid = pod.metadata?.uid ?? '';
     if (!st) {
-      st = { uid, node: node.name, startTime: this.clock.now(), containers: new Map() };
+      // After an agent restart the pod keeps the startTime it was first given (kubelet reads it back).
+      const known = pod.status?.startTime ? Date.parse(pod.status.startTime) : NaN;
+      st = { uid, node: node.name, startTime: Number.isFinite(known) ? known : this.clock.now(), containers: new Map() };
       this.states.set(key, st);
       this.keyByUid.set(uid, key);
     }
@@ -197,7 +217,15 @@ export class PodWorkers {
 
   private async runContainers(st: PodState, pod: Pod, node: WorkerNode & { ips: IpAllocator }): Promise<void> {
     const rt = this.opts.runtime;
-    if (!st.sandbox) st.sandbox = await rt.createSandbox(pod, node.ips.allocate());
+    if (!st.sandbox) {
+      const ip = node.ips.allocate();
+      st.sandbox = await rt.createSandbox(pod, ip);
+      // Live-restore (or host network): the runtime handed back a sandbox with another address.
+      if (st.sandbox.podIP !== ip) {
+        node.ips.release(ip);
+        node.ips.reserve(st.sandbox.podIP);
+      }
+    }
     const policy = pod.spec?.restartPolicy ?? 'Always';
     if (!(await this.runInitContainers(st, pod, policy))) return;
     for (const c of pod.spec?.containers ?? []) {
@@ -227,14 +255,26 @@ export class PodWorkers {
     let slot = st.containers.get(name);
     if (!slot) {
       slot = { restartCount: 0 };
-      const done = apiStatuses?.find((s) => s.name === name);
-      const t = done?.state?.terminated;
-      if (t && t.exitCode === 0 && done) {
-        slot = { restartCount: done.restartCount, initDone: true, snapshot: infoFromTerminated(done, t) };
+      const known = apiStatuses?.find((s) => s.name === name);
+      const t = known?.state?.terminated;
+      if (t && t.exitCode === 0 && known && apiStatuses !== undefined && !this.adoptable(known)) {
+        slot = { restartCount: known.restartCount, initDone: true, snapshot: infoFromTerminated(known, t) };
+      } else if (known) {
+        // Live-restore: the status the previous agent wrote carries the restart count and last
+        // state; a container the runtime still knows is adopted instead of being created again.
+        slot = { restartCount: known.restartCount };
+        if (this.adoptable(known)) slot.currentId = known.containerID;
+        const last = known.lastState?.terminated;
+        if (last) slot.previous = infoFromTerminated(known, last);
       }
       st.containers.set(name, slot);
     }
     return slot;
+  }
+
+  /** Whether the runtime still knows the container instance an API status names. */
+  private adoptable(cs: ContainerStatus): boolean {
+    return cs.containerID !== undefined && cs.containerID !== '' && this.opts.runtime.containerStatus(cs.containerID) !== undefined;
   }
 
   /**
@@ -243,7 +283,7 @@ export class PodWorkers {
    */
   private async syncContainer(st: PodState, pod: Pod, c: Container, restart: (done: ContainerInfo) => boolean): Promise<ContainerInfo | undefined> {
     const rt = this.opts.runtime;
-    const slot = this.slot(st, c.name);
+    const slot = this.slot(st, c.name, pod.status?.containerStatuses);
     const cur = slot.currentId ? rt.containerStatus(slot.currentId) : undefined;
     if (cur && cur.state !== 'exited') return cur;
     if (cur) {
