@@ -15,10 +15,8 @@ export interface ClaimOwner {
   metadata: { name?: string; uid?: string; deletionTimestamp?: string };
 }
 
-/** The controller ownerReference of an object, if any (metav1.GetControllerOf). */
-export function controllerRefOf(obj: KubeObject): OwnerReference | undefined {
-  return (obj.metadata.ownerReferences ?? []).find((r) => r.controller === true);
-}
+import { controllerRefOf } from './owners.js';
+export { controllerRefOf };
 
 /** The ownerReference a controller puts on what it creates or adopts (metav1.NewControllerRef). */
 export function newControllerRef(owner: ClaimOwner): OwnerReference {

@@ -5,6 +5,9 @@
  * controllers' decisions can be tested with plain objects.
  */
 import type { KubeObject, OwnerReference } from '../../api/object.js';
+import { controllerRefOf } from './owners.js';
+
+export { controllerRefOf };
 
 /** metav1.LabelSelector as the workload specs carry it. */
 export interface LabelSelector {
@@ -25,36 +28,8 @@ export interface PodStatusView {
   conditions?: PodCondition[];
 }
 
-/**
- * LabelSelectorAsSelector(...).Matches: every matchLabels pair and every expression must hold.
- * A nil selector matches nothing, an empty one everything (the callers refuse empty selectors).
- */
-export function selectorMatches(sel: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!sel) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const vals = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !vals.includes(l[e.key] ?? '')) return false;
-        break;
-      case 'NotIn':
-        if (has && vals.includes(l[e.key] ?? '')) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
+/** LabelSelectorAsSelector(...).Matches: one implementation for the API and the controllers. */
+export { matchLabelSelector as selectorMatches } from '../../api/validation/selector.js';
 
 /** True for a selector with neither labels nor expressions (upstream refuses to act on it: SelectingAll). */
 export function selectorIsEmpty(sel: LabelSelector | undefined): boolean {
@@ -93,10 +68,6 @@ export function isTerminating(o: KubeObject): boolean {
   return !!o.metadata.deletionTimestamp;
 }
 
-/** metav1.GetControllerOf */
-export function controllerRefOf(o: KubeObject): OwnerReference | undefined {
-  return (o.metadata.ownerReferences ?? []).find((r) => r.controller === true);
-}
 
 /** metav1.NewControllerRef: controller and blockOwnerDeletion set, as every workload controller writes. */
 export function newControllerRef(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {

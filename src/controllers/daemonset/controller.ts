@@ -5,6 +5,7 @@
  * update once nothing is pending) and writes the status. Pods are created unbound with the node
  * affinity `metadata.name In [node]`; placing them is the scheduler's job, as upstream.
  */
+import { controllerKey, matchingOwnerKeys } from '../common/owners.js';
 import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { objectKey, ownerUidIndex, splitKey } from '../../client/informer.js';
@@ -85,10 +86,7 @@ export class DaemonSetsController implements Controller {
 
   /** The DaemonSet a controller reference points at, if it still exists with that uid. */
   private ownerKey(o: KubeObject): string | undefined {
-    const ref = controllerRefOf(o);
-    if (!ref || ref.kind !== 'DaemonSet') return undefined;
-    const key = `${o.metadata.namespace ?? ''}/${ref.name}`;
-    return this.dsInf.get(key)?.metadata.uid === ref.uid ? key : undefined;
+    return controllerKey(o, 'DaemonSet', this.dsInf);
   }
 
   private enqueueOwner(o: KubeObject): void {
@@ -98,9 +96,7 @@ export class DaemonSetsController implements Controller {
 
   /** Orphans wake every DaemonSet of the namespace whose selector matches them (adoption). */
   private enqueueMatching(pod: KubeObject): void {
-    for (const ds of this.dsInf.list()) {
-      if (ds.metadata.namespace === pod.metadata.namespace && selectorMatches(dsSpec(ds).selector, pod.metadata.labels)) this.queue.add(objectKey(ds));
-    }
+    for (const key of matchingOwnerKeys(pod, this.dsInf, (ds, labels) => selectorMatches(dsSpec(ds).selector, labels))) this.queue.add(key);
   }
 
   private podAdded(pod: KubeObject): void {

@@ -6,6 +6,7 @@
  * cache never deletes a pod twice); reconcile(key) claims pods, settles the revisions, runs the
  * pure plan, executes its writes in order and stores the status.
  */
+import { controllerKey, matchingOwnerKeys } from '../common/owners.js';
 import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { objectKey, ownerUidIndex, splitKey } from '../../client/informer.js';
@@ -84,10 +85,7 @@ export class StatefulSetController implements Controller {
   }
 
   private ownerKey(o: KubeObject): string | undefined {
-    const ref = controllerRefOf(o);
-    if (!ref || ref.kind !== 'StatefulSet') return undefined;
-    const key = `${o.metadata.namespace ?? ''}/${ref.name}`;
-    return this.setInf.get(key)?.metadata.uid === ref.uid ? key : undefined;
+    return controllerKey(o, 'StatefulSet', this.setInf);
   }
 
   private enqueueOwner(o: KubeObject): void {
@@ -96,9 +94,7 @@ export class StatefulSetController implements Controller {
   }
 
   private enqueueMatching(o: KubeObject): void {
-    for (const s of this.setInf.list()) {
-      if (s.metadata.namespace === o.metadata.namespace && selectorMatches(stsSpec(s).selector, o.metadata.labels)) this.queue.add(objectKey(s));
-    }
+    for (const key of matchingOwnerKeys(o, this.setInf, (set, labels) => selectorMatches(stsSpec(set).selector, labels))) this.queue.add(key);
   }
 
   private podAdded(pod: KubeObject): void {
