@@ -5,17 +5,12 @@
  * holding the Lease kube-system/kube-controller-manager, as kube-controller-manager does with
  * --leader-elect, so two servers never reconcile the same objects at once.
  */
-import { mkdirSync, chmodSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { UsageError, type OptionSpec, type ParsedOptions } from './options.js';
-import { acquireLock } from './lock.js';
-import { ensurePki, hostIdentity } from '../pki/index.js';
-import { openStore } from '../storage/index.js';
-import { startCompactor } from '../storage/compactor.js';
+import { openControlPlaneState, step } from './control-plane.js';
 import { startApiServer } from '../apiserver/index.js';
-import { EncryptingStore, ensureEncryptionKey } from '../apiserver/encryption.js';
 import { buildKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { createLogger } from './log.js';
 import { RestClient } from '../client/rest.js';
@@ -42,11 +37,6 @@ export const serverOptions: OptionSpec[] = [
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
 ];
 
-function step(label: string, t0: bigint): void {
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  process.stdout.write(`✓ ${label} (${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms)\n`);
-}
-
 /** Seconds flags as milliseconds, checked as client-go's NewLeaderElector checks them. */
 function electionTimings(o: ParsedOptions): { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number } {
   const leaseDurationMs = Number(o['leader-elect-lease-duration']) * 1000;
@@ -72,24 +62,9 @@ export async function server(o: ParsedOptions): Promise<void> {
   const logFn = (msg: string, f?: Record<string, unknown>) => log.info(f ?? {}, msg);
   for (const w of schedulerConfig?.warnings ?? []) log.warn({ config: o['scheduler-config'] }, `scheduler config: ${w}`);
 
-  let t = process.hrtime.bigint();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
   // Servers share a store but never a data dir: each holds its own lock, log and kubeconfig.
-  const releaseLock = acquireLock(join(dataDir, 'kubeling.lock'));
-  step(`data dir ${dataDir}`, t);
-
-  t = process.hrtime.bigint();
-  const id = hostIdentity();
-  const pki = await ensurePki(dataDir, id);
-  step(pki.created ? 'created cluster CA and certificates' : 'loaded cluster CA and certificates', t);
-
-  t = process.hrtime.bigint();
-  const store = new EncryptingStore(await openStore(storeSpec, { dataDir }), ensureEncryptionKey(dataDir));
-  const stopCompactor = startCompactor(store, { intervalMs: Number(o['compaction-interval']) * 1000, log: logFn });
-  step(`storage ${storeSpec === 'sqlite' ? join(dataDir, 'state.db') : storeSpec.replace(/\/\/.*@/, '//')}`, t);
-
-  t = process.hrtime.bigint();
+  const { id, pki, store, stopCompactor, release: releaseLock } = await openControlPlaneState({ dataDir, store: storeSpec, compactionIntervalMs: Number(o['compaction-interval']) * 1000, log: logFn });
+  let t = process.hrtime.bigint();
   const api = await startApiServer({
     store,
     tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },

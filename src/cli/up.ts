@@ -3,18 +3,14 @@
  * store, starts the API server, writes and merges the kubeconfig, and prints each step with its
  * timing. SIGINT/SIGTERM shut everything down cleanly; a restart keeps all state.
  */
-import { mkdirSync, chmodSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OptionSpec, ParsedOptions } from './options.js';
 import { UsageError } from './options.js';
 import { parseQuantity } from '../api/validation/quantity.js';
-import { acquireLock } from './lock.js';
-import { ensurePki, hostIdentity, issueClientCertificate, issueServingCertificate } from '../pki/index.js';
-import { openStore } from '../storage/index.js';
-import { startCompactor } from '../storage/compactor.js';
+import { issueClientCertificate, issueServingCertificate } from '../pki/index.js';
+import { openControlPlaneState, step } from './control-plane.js';
 import { startApiServer } from '../apiserver/index.js';
-import { EncryptingStore, ensureEncryptionKey } from '../apiserver/encryption.js';
 import { buildKubeconfig, writeKubeconfig, mergeKubeconfig, defaultKubeconfigPath } from './kubeconfig.js';
 import { createLogger } from './log.js';
 import { startAgent, type Agent } from '../agent/index.js';
@@ -45,11 +41,6 @@ export const upOptions: OptionSpec[] = [
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
 ];
 
-function step(label: string, t0: bigint): void {
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  process.stdout.write(`✓ ${label} (${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms)\n`);
-}
-
 /** --container-log-max-size / --container-log-max-files as the process runtime's rotation. */
 function logRotation(o: ParsedOptions): { maxSizeBytes: number; maxFiles: number } {
   const size = parseQuantity(String(o['container-log-max-size']));
@@ -67,23 +58,13 @@ export async function up(o: ParsedOptions): Promise<void> {
   const schedulerConfig = o['scheduler-config'] ? loadSchedulerConfig(resolve(String(o['scheduler-config']))) : undefined;
   const log = createLogger(String(o['log-format']), join(dataDir, 'kubeling.log'));
 
+  const { id, pki, store, stopCompactor, release } = await openControlPlaneState({
+    dataDir,
+    store: String(o.store),
+    compactionIntervalMs: Number(o['compaction-interval']) * 1000,
+    log: (msg, f) => log.info(f ?? {}, msg),
+  });
   let t = process.hrtime.bigint();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
-  const release = acquireLock(join(dataDir, 'kubeling.lock'));
-  step(`data dir ${dataDir}`, t);
-
-  t = process.hrtime.bigint();
-  const id = hostIdentity();
-  const pki = await ensurePki(dataDir, id);
-  step(pki.created ? 'created cluster CA and certificates' : 'loaded cluster CA and certificates', t);
-
-  t = process.hrtime.bigint();
-  const storeSpec = String(o.store);
-  // Secrets are encrypted at rest (AES-GCM, key in <data-dir>/pki/encryption.key) whatever the backend.
-  const store = new EncryptingStore(await openStore(storeSpec, { dataDir }), ensureEncryptionKey(dataDir));
-  const stopCompactor = startCompactor(store, { intervalMs: Number(o['compaction-interval']) * 1000 });
-  step(`storage ${storeSpec === 'sqlite' ? join(dataDir, 'state.db') : storeSpec.replace(/\/\/.*@/, '//')}`, t);
 
   // The API server's client certificate for the agents' streaming servers and the agents' own
   // serving certificate (kubeadm's apiserver-kubelet-client and kubelet serving certs); both
