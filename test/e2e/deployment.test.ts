@@ -7,7 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { RestClient } from '../../src/client/rest.js';
-import { startCluster, type Cluster } from './harness.js';
+import { startCluster, waitFor, type Cluster } from './harness.js';
 
 describe('deployments and rollouts', () => {
   let c: Cluster;
@@ -91,5 +91,16 @@ describe('deployments and rollouts', () => {
     const r = await c.kubectl(['rollout', 'status', 'deployment/stuck', '--timeout=60s']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /deployment "stuck" exceeded its progress deadline/);
+  });
+
+  it('delete --cascade=orphan leaves the ReplicaSets and pods behind, without their owner', async () => {
+    await c.k(['create', 'deployment', 'keep', '--image=nginx', '--replicas=2']);
+    await c.k(['rollout', 'status', 'deployment/keep', '--timeout=60s']);
+    const rs = (await c.k(['get', 'rs', '-l', 'app=keep', '-o', 'jsonpath={.items[*].metadata.name}'])).trim();
+    assert.ok(rs, 'the deployment made a ReplicaSet');
+    await c.k(['delete', 'deployment', 'keep', '--cascade=orphan', '--timeout=30s']);
+    await waitFor(async () => (await c.k(['get', 'rs', rs, '-o', 'jsonpath={.metadata.ownerReferences}'])).trim() === '', 10_000, 'the ReplicaSet to lose its ownerReference');
+    assert.equal(await c.k(['get', 'rs', rs, '-o', 'jsonpath={.status.replicas}']), '2');
+    assert.equal((await c.k(['get', 'pods', '-l', 'app=keep', '--no-headers'])).trim().split('\n').length, 2);
   });
 });
