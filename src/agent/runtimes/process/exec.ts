@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { ExecRequest, ExecSession } from '../../runtime.js';
 import { which } from './host.js';
-import { shellQuote, type HostTools, type LaunchSpec } from './launch.js';
+import type { HostTools, LaunchSpec } from './launch.js';
 
 /** What one exec needs. */
 export interface ExecTarget {
@@ -21,18 +21,25 @@ export interface ExecTarget {
 
 const joinScript = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 126; shift; done; shift; exec "$@"';
 
+/** Rebuilds the exec command from KL_ARGC/KL_ARGn (removed again) and runs it: the only -c string script gets. */
+const ttyScript = 'n=$KL_ARGC; i=0; set --; while [ "$i" -lt "$n" ]; do eval "set -- \\"\\$@\\" \\"\\${KL_ARG$i}\\""; unset "KL_ARG$i"; i=$((i+1)); done; unset KL_ARGC n i; exec "$@"';
+
 /** Starts the exec and returns its streams. */
 export function startExec(t: ExecTarget): ExecSession {
   let cmd = t.req.command;
+  let argvEnv: Record<string, string> = {};
   if (cmd.length === 0) throw new Error('exec: no command given');
   if (t.req.tty) {
     const script = which('script');
     if (!script) throw new Error('exec with a TTY needs util-linux script (Debian package bsdutils)');
-    // script runs its -c string with $SHELL -c; every word is single-quoted, so nothing expands.
-    cmd = [script, '-q', '-e', '-f', '-c', cmd.map(shellQuote).join(' '), '/dev/null'];
+    // script runs its -c string with $SHELL -c. That string is fixed: the command travels in the
+    // environment (KL_ARGC, KL_ARG0…) and is rebuilt into "$@" by reference, so no word of it is
+    // ever parsed by a shell.
+    argvEnv = Object.fromEntries([['KL_ARGC', String(cmd.length)], ...cmd.map((w, i) => [`KL_ARG${i}`, w])]) as Record<string, string>;
+    cmd = [script, '-q', '-e', '-f', '-c', ttyScript, '/dev/null'];
   }
   const inNs = t.initPid !== undefined ? [t.tools.nsenter, '-t', String(t.initPid), '-m', '-u', '-i', '-n', '-p', '--wd', '--', ...cmd] : cmd;
-  const env = { ...t.spec.env, ...(t.req.tty ? { TERM: t.spec.env.TERM ?? 'xterm', SHELL: '/bin/sh' } : {}) };
+  const env = { ...t.spec.env, ...(t.req.tty ? { TERM: t.spec.env.TERM ?? 'xterm', SHELL: '/bin/sh', ...argvEnv } : {}) };
   const child = spawn(t.tools.sh, ['-c', joinScript, 'kl-exec', ...t.spec.procsFiles, '--', ...inNs], {
     stdio: [t.req.stdin ? 'pipe' : 'ignore', 'pipe', t.req.tty ? 'ignore' : 'pipe'],
     env,

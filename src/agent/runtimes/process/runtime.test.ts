@@ -147,6 +147,12 @@ describe('process runtime (root)', { skip: !isRoot && 'needs root (namespaces, c
     s.stdout.on('data', (d: Buffer) => (out += d.toString()));
     assert.equal(await s.exited, 4);
     assert.equal(out.trim(), 'exec-pod');
+    // With a TTY the command goes through util-linux script: its words arrive intact and unexpanded.
+    const tty = await t.runtime.exec(info.id, { command: ['sh', '-c', 'test -t 0 && echo "tty:$0:$1"; exit 3', 'a b', '$(hostname)'], stdin: false, tty: true });
+    let ttyOut = '';
+    tty.stdout.on('data', (d: Buffer) => (ttyOut += d.toString()));
+    assert.equal(await tty.exited, 3);
+    assert.match(ttyOut, /tty:a b:\$\(hostname\)/);
     await t.runtime.stopContainer(info.id, 5);
   });
 });
