@@ -110,8 +110,3 @@ export function launch(spec: LaunchSpec, tools: HostTools, files: LaunchFiles): 
     closeSync(err);
   }
 }
-
-/** Quotes one word for sh (single quotes; used only to hand a fixed argv to `script -c`). */
-export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
