@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** repo root (works from dist/test/e2e and from test/e2e under tsx) */
@@ -46,12 +47,21 @@ export interface StartOptions {
   localNode?: boolean;
 }
 
+/**
+ * Test files run in parallel and their local nodes share the machine's `kubeling0` bridge, so each
+ * cluster gets its own /24, derived from its data dir so that a restart on the same dir keeps it.
+ */
+export function podCidrFor(dataDir: string): string {
+  const h = createHash('sha256').update(dataDir).digest();
+  return `10.244.${16 + (h.readUInt16BE(0) % 224)}.0/24`;
+}
+
 /** Starts `kubeling up --port 0 --no-kubeconfig` (and `--no-local-node` unless asked) and waits until it is up. */
 export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kubeling-e2e-'));
   const home = mkdtempSync(join(tmpdir(), 'kubeling-home-'));
   mkdirSync(join(home, '.kube'), { recursive: true });
-  const proc = spawn(process.execPath, [mainJs, 'up', '--data-dir', dataDir, '--port', '0', '--no-kubeconfig', '--bind-address', '127.0.0.1', ...(opts.localNode ? [] : ['--no-local-node']), ...(opts.extraArgs ?? [])], {
+  const proc = spawn(process.execPath, [mainJs, 'up', '--data-dir', dataDir, '--port', '0', '--no-kubeconfig', '--bind-address', '127.0.0.1', ...(opts.localNode ? ['--pod-cidr', podCidrFor(dataDir)] : ['--no-local-node']), ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: home },
   });
