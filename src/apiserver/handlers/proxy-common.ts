@@ -8,6 +8,7 @@
 import { ApiError, errors } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { storageKey } from '../resources.js';
+import type { WebSocket } from 'ws';
 import type { RequestCtx } from './context.js';
 
 /** The API server's client credentials for the node agents (kubeadm's apiserver-kubelet-client). */
@@ -106,4 +107,22 @@ export function agentError(code: number, body: string): ApiError {
   if (code === 404) return new ApiError(404, 'NotFound', message, undefined);
   if (code === 403) return errors.forbidden(message);
   return new ApiError(code >= 400 && code < 600 ? code : 500, (reason || 'InternalError') as ApiError['reason'], message, undefined);
+}
+
+/** Reports an agent that refused the WebSocket or could not be dialed. */
+export function onAgentFailure(agent: WebSocket, fail: (msg: string) => void): void {
+  agent.on('unexpected-response', (_req, res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      let msg = Buffer.concat(chunks).toString();
+      try {
+        msg = (JSON.parse(msg) as { message?: string }).message ?? msg;
+      } catch {
+        // plain text
+      }
+      fail(msg || `the node agent answered ${res.statusCode ?? 0}`);
+    });
+  });
+  agent.on('error', (e) => fail(`error dialing backend: ${e.message}`));
 }

@@ -17,7 +17,7 @@ import type { UpgradeBridge } from '../streaming/upgrade.js';
 import { acceptSpdy, isSpdyUpgrade, negotiate } from '../streaming/spdy-upgrade.js';
 import { REMOTECOMMAND_PROTOCOLS, bridgeToAgent, collectStreams } from '../streaming/spdy-remotecommand.js';
 import type { RequestCtx } from './context.js';
-import { endpointUrl, loadPod, nodeEndpoint, podNode, requireKubeletClient, resolveContainer, type KubeletClientConfig } from './proxy-common.js';
+import { endpointUrl, loadPod, nodeEndpoint, onAgentFailure, podNode, requireKubeletClient, resolveContainer, type KubeletClientConfig } from './proxy-common.js';
 
 const V5 = 'v5.channel.k8s.io';
 
@@ -67,23 +67,6 @@ function dialAgent(creds: KubeletClientConfig, base: string, kind: 'exec' | 'att
   return new WebSocket(url, [V5], { cert: creds.certPem, key: creds.keyPem, ca: creds.caPem, checkServerIdentity: () => false, perMessageDeflate: false });
 }
 
-/** Reports an agent that refused the WebSocket or could not be dialed. */
-function onAgentFailure(agent: WebSocket, fail: (msg: string) => void): void {
-  agent.on('unexpected-response', (_req, res) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => {
-      let msg = Buffer.concat(chunks).toString();
-      try {
-        msg = (JSON.parse(msg) as { message?: string }).message ?? msg;
-      } catch {
-        // plain text
-      }
-      fail(msg || `the node agent answered ${res.statusCode ?? 0}`);
-    });
-  });
-  agent.on('error', (e) => fail(`error dialing backend: ${e.message}`));
-}
 
 /** exec or attach: validation, then the WebSocket relay or the SPDY bridge to the agent. */
 export function remoteCommandHandler(kind: 'exec' | 'attach', kubelet: KubeletClientConfig | undefined, bridge: UpgradeBridge): SubresourceHandler {

@@ -17,7 +17,7 @@ import { acceptSpdy, isSpdyUpgrade, negotiate } from '../streaming/spdy-upgrade.
 import { SpdySession } from '../streaming/spdy-session.js';
 import { PORTFORWARD_PROTOCOL, PORTFORWARD_WEBSOCKET_PROTOCOL, servePortForward, type ForwardTarget } from '../streaming/spdy-portforward.js';
 import type { RequestCtx } from './context.js';
-import { endpointUrl, loadPod, nodeEndpoint, podNode, requireKubeletClient, type KubeletClientConfig } from './proxy-common.js';
+import { endpointUrl, loadPod, nodeEndpoint, onAgentFailure, podNode, requireKubeletClient, type KubeletClientConfig } from './proxy-common.js';
 
 const PROTOCOL_PLACEHOLDER = 'kubeling-spdy-portforward';
 
@@ -65,20 +65,7 @@ export function agentForward(url: string, creds: KubeletClientConfig): ForwardTa
     else if (b.length === 0) stream.push(null);
     else stream.push(b);
   });
-  ws.on('unexpected-response', (_req, res) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => {
-      let msg = Buffer.concat(chunks).toString();
-      try {
-        msg = (JSON.parse(msg) as { message?: string }).message ?? msg;
-      } catch {
-        // plain text
-      }
-      report(msg || `the node agent answered ${res.statusCode ?? 0}`);
-    });
-  });
-  ws.on('error', (e) => report(`error dialing backend: ${e.message}`));
+  onAgentFailure(ws, report);
   ws.on('close', () => {
     stream.push(null);
     stream.destroy();
