@@ -7,12 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStore } from '../storage/memory/index.js';
-import { startApiServer } from '../apiserver/index.js';
+import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
 import { ensurePki } from '../pki/index.js';
 import { RestClient } from './rest.js';
 
 /** A running in-process server, its store and an admin client. */
 export interface TestApiServer {
+  /** the server itself (tests may add resources, e.g. metrics.k8s.io) */
+  api: RunningApiServer;
   store: MemoryStore;
   client: RestClient;
   /** a fresh admin client (e.g. for a second component) */
@@ -39,6 +41,7 @@ export async function startTestApiServer(): Promise<TestApiServer> {
   };
   const client = newClient();
   return {
+    api,
     store,
     client,
     newClient,
