@@ -19,30 +19,18 @@
  * BENCH_PROCESS_PODS (50; 0 skips the process runtime, which needs root for isolation).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RestClient, type WatchStream } from '../src/client/rest.js';
 import type { KubeObject } from '../src/api/object.js';
+import { pool, rssMb } from './util.js';
 import { mainJs } from '../test/e2e/harness.js';
 
 const pods = { group: '', version: 'v1', resource: 'pods', namespace: 'default' };
 const nodesRef = { group: '', version: 'v1', resource: 'nodes' };
 const leases = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespace: 'kube-node-lease' };
 const configmaps = { group: '', version: 'v1', resource: 'configmaps', namespace: 'default' };
-
-function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-}
-
-async function pool(n: number, conc: number, work: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: conc }, async () => {
-      while (next < n) await work(next++);
-    }),
-  );
-}
 
 function pct(samples: number[], p: number): number {
   const s = [...samples].sort((a, b) => a - b);

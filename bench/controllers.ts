@@ -9,29 +9,16 @@
  * Sizes: BENCH_DEPLOYMENTS (default 1000), BENCH_REPLICAS (10), BENCH_NODES (100).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RestClient } from '../src/client/rest.js';
 import type { KubeObject } from '../src/api/object.js';
+import { pool, rssMb } from './util.js';
 import { mainJs } from '../test/e2e/harness.js';
 
 const deployments = { group: 'apps', version: 'v1', resource: 'deployments', namespace: 'default' };
 const configmaps = { group: '', version: 'v1', resource: 'configmaps', namespace: 'default' };
-
-function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-}
-
-/** Runs `work(i)` for i in [0, n) with `conc` in flight. */
-async function pool(n: number, conc: number, work: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: conc }, async () => {
-      while (next < n) await work(next++);
-    }),
-  );
-}
 
 async function until(pred: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
