@@ -8,7 +8,6 @@
  */
 import type { Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
-import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
 import { SharedInformerFactory } from '../../client/factory.js';
 import type { Informer, InformerHandlers } from '../../client/informer.js';
 import { EventRecorder } from '../../client/events.js';
@@ -19,7 +18,6 @@ import { Scheduler, type Decision } from '../scheduler.js';
 import { SchedulingQueue, type ClusterEvent } from '../queue.js';
 import type { Explanation } from '../explain.js';
 import type { SchedulerConfiguration } from '../profile.js';
-import { PriorityResolver } from './priority.js';
 import { bindingFor, nodeSchedulingFacts, podKey, podSchedulingFacts, preemptedPatch, unschedulablePatch } from './updates.js';
 
 type Log = (msg: string, fields?: Record<string, unknown>) => void;
@@ -69,7 +67,6 @@ class SchedulerRunner implements RunningScheduler {
   private readonly factory: SharedInformerFactory;
   private readonly ownFactory: boolean;
   private readonly recorder: EventRecorder;
-  private readonly priorities = new PriorityResolver();
   /** Per parked pod: the plugins that rejected it, to move it only on events that may help. */
   private readonly rejectedBy = new Map<string, ReadonlySet<string>>();
   private readonly bindings = new Set<Promise<void>>();
@@ -112,11 +109,6 @@ class SchedulerRunner implements RunningScheduler {
 
   async start(): Promise<void> {
     const cache = this.scheduler.cache;
-    // PriorityClasses first: pods listed afterwards already resolve their priority.
-    this.inform<PriorityClass>('priorityclasses', 'scheduling.k8s.io', 'v1', {
-      upsert: (pc) => this.priorities.upsert(pc),
-      remove: (pc) => this.priorities.remove(pc.metadata?.name ?? ''),
-    });
     this.inform<Node>('nodes', '', 'v1', {
       upsert: (n, old) => {
         if (old && nodeSchedulingFacts(old) === nodeSchedulingFacts(n)) return; // a heartbeat
@@ -167,8 +159,7 @@ class SchedulerRunner implements RunningScheduler {
     this.wake();
   }
 
-  private onPod(raw: Pod, old?: Pod): void {
-    const pod = this.priorities.resolve(raw);
+  private onPod(pod: Pod, old?: Pod): void {
     const key = podKey(pod);
     const cache = this.scheduler.cache;
     if (pod.spec?.nodeName) {
@@ -187,7 +178,7 @@ class SchedulerRunner implements RunningScheduler {
       return;
     }
     // Our own status writes (the PodScheduled condition) are not a reason to retry.
-    if (old && podSchedulingFacts(old) === podSchedulingFacts(raw)) return;
+    if (old && podSchedulingFacts(old) === podSchedulingFacts(pod)) return;
     this.rejectedBy.delete(key);
     this.queue.add(key, pod.spec?.priority ?? 0);
     this.wake();
@@ -201,7 +192,7 @@ class SchedulerRunner implements RunningScheduler {
       this.rejectedBy.delete(k);
       if (!obj) continue;
       // add() on a parked pod moves it to the active or back-off queue.
-      this.queue.add(k, this.priorities.resolve(obj).spec?.priority ?? 0);
+      this.queue.add(k, obj.spec?.priority ?? 0);
       moved = true;
     }
     if (moved) this.wake();
@@ -257,7 +248,8 @@ class SchedulerRunner implements RunningScheduler {
       this.queue.done(key);
       return;
     }
-    const pod = this.priorities.resolve(obj);
+    // spec.priority was set by the Priority admission plugin at create.
+    const pod = obj;
     const held = this.nominated.get(key);
     if (!this.scheduler.responsibleFor(pod) || (this.scheduler.cache.isAssumed(key) && !held)) {
       this.queue.done(key);
