@@ -9,7 +9,9 @@ import { loadDefinitions } from '../api/schema/definitions.js';
 import { ResourceTable } from './resources.js';
 import { ApiServer } from './server.js';
 import type { ApiDeps } from './pipeline.js';
-import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { defaultAdmissionPlugins } from './admission/index.js';
+import type { Authorizer } from './authz/types.js';
+import { alwaysAllowAuthenticated } from './authz/types.js';
 import type { AdmissionPlugin } from './admission/types.js';
 import type { Authenticator } from './authn/types.js';
 import { UnionAuthenticator } from './authn/types.js';
@@ -18,8 +20,6 @@ import { CrdRegistry } from './crd-registry.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { handleBinding } from './handlers/binding.js';
 import { handleEviction } from './handlers/eviction.js';
-import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
-import { priorityAdmission } from './admission/priority.js';
 import { logHandler } from './handlers/proxy-log.js';
 import { execHandler } from './handlers/proxy-exec.js';
 import { attachHandler } from './handlers/proxy-attach.js';
@@ -35,6 +35,8 @@ export interface StartOptions {
   advertiseAddress?: string;
   authenticators?: Authenticator[];
   admission?: AdmissionPlugin[];
+  /** default: RBAC (system:masters always allowed) */
+  authorizer?: Authorizer;
   now?: () => Date;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** client certificate for the node agents' streaming servers (CN kube-apiserver-kubelet-client); without it logs/exec answer 503 */
@@ -54,9 +56,11 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     store: opts.store,
     resources,
     defs: loadDefinitions(),
-    admission: opts.admission ?? [namespaceLifecycle, defaultTolerationSeconds, priorityAdmission],
+    admission: [],
+    authorizer: opts.authorizer ?? alwaysAllowAuthenticated,
     now: opts.now ?? (() => new Date()),
   };
+  deps.admission = opts.admission ?? defaultAdmissionPlugins(deps);
   const crds = new CrdRegistry(opts.store, resources, opts.log);
   await crds.start();
   const authenticator = new UnionAuthenticator([new X509Authenticator(opts.tls.caPem), ...(opts.authenticators ?? [])]);

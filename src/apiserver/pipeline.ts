@@ -19,6 +19,7 @@ import { StorageError } from '../storage/store.js';
 import type { AdmissionPlugin, AdmissionAttributes, AdmissionOperation } from './admission/types.js';
 import { runAdmission } from './admission/types.js';
 import type { UserInfo } from './authn/types.js';
+import type { Authorizer } from './authz/types.js';
 import { ResourceTable, storageKey, storagePrefix } from './resources.js';
 import { carrySystemMeta, initSystemMeta, rfc3339 } from './object-meta.js';
 
@@ -27,6 +28,8 @@ export interface ApiDeps {
   resources: ResourceTable;
   defs: Definitions;
   admission: AdmissionPlugin[];
+  /** the request authorizer (RBAC); also asked by SubjectAccessReviews, RBAC escalation checks and impersonation */
+  authorizer: Authorizer;
   now: () => Date;
 }
 

@@ -11,8 +11,6 @@ import { ApiError, errors } from '../api/errors.js';
 import type { ResourceDef } from '../api/resource.js';
 import type { Authenticator, UserInfo } from './authn/types.js';
 import { anonymousUser } from './authn/types.js';
-import type { Authorizer } from './authz/types.js';
-import { alwaysAllowAuthenticated } from './authz/types.js';
 import type { Req, Res } from './http.js';
 import { send, sendError } from './http.js';
 import { parseRequestInfo } from './request-info.js';
@@ -42,7 +40,6 @@ export interface ApiServerOptions {
   deps: ApiDeps;
   tls: { certPem: string; keyPem: string; caPem: string };
   authenticator: Authenticator;
-  authorizer?: Authorizer;
   /** extra schemas (CRDs) for /openapi/v3 documents, keyed by group/version */
   extraSchemas?: (group: string, version: string) => Record<string, unknown>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -54,12 +51,10 @@ const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version', '/heal
 export class ApiServer {
   readonly server: Http2SecureServer;
   private readonly subresources = new Map<string, SubresourceHandler>();
-  private readonly authorizer: Authorizer;
   private readonly openapiCache = new Map<string, { gen: number; body: string; hash: string }>();
   private ready = false;
 
   constructor(private readonly opts: ApiServerOptions) {
-    this.authorizer = opts.authorizer ?? alwaysAllowAuthenticated;
     this.server = createSecureServer(
       {
         cert: opts.tls.certPem,
@@ -149,7 +144,7 @@ export class ApiServer {
       if (anonymous && !publicPaths.has(url.pathname)) throw errors.unauthorized();
       const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
       if (!anonymous) {
-        const d = await this.authorizer.authorize({
+        const d = await this.opts.deps.authorizer.authorize({
           user,
           verb: info.verb,
           isResourceRequest: info.isResourceRequest,

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mainJs, waitFor } from './harness.js';
+import { kubelingCmd, waitFor } from './harness.js';
 
 /** A running agent process. */
 export interface AgentProcess {
@@ -20,7 +20,7 @@ export interface AgentProcess {
 /** Starts `kubeling agent --kubeconfig <kubeconfig> ...args` and waits until it reports running. */
 export async function startAgentProcess(kubeconfig: string, args: string[]): Promise<AgentProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kubeling-agent-e2e-'));
-  const proc = spawn(process.execPath, [mainJs, 'agent', '--kubeconfig', kubeconfig, '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...kubelingCmd, 'agent', '--kubeconfig', kubeconfig, '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -10,7 +10,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KUBECTL, mainJs, waitFor, type KubectlResult } from './harness.js';
+import { KUBECTL, kubelingCmd, waitFor, type KubectlResult } from './harness.js';
 import { startEtcd, type EtcdTestServer } from '../../src/storage/etcd/testserver.js';
 
 const LEASE_SECONDS = 3;
@@ -29,7 +29,7 @@ interface Server {
 
 /** Spawns `kubeling server` (built code) and waits until it is up and has joined the election. */
 async function startServer(dataDir: string, home: string, etcd: string): Promise<Server> {
-  const proc = spawn(process.execPath, [mainJs, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', '--store', `etcd://${etcd}`, ...electionFlags], {
+  const proc = spawn(process.execPath, [...kubelingCmd, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', '--store', `etcd://${etcd}`, ...electionFlags], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: home },
   });

@@ -14,6 +14,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** repo root (works from dist/test/e2e and from test/e2e under tsx) */
 export const repoRoot = resolve(here, here.includes(`${join('dist', 'test')}`) ? '../../..' : '../..');
 export const mainJs = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+/**
+ * The argv prefix that runs the kubeling command: the built code, or the sources through tsx when
+ * KUBELING_E2E_TSX is set (lets one e2e file run against work in progress without a full build).
+ */
+export const kubelingCmd: string[] = process.env.KUBELING_E2E_TSX ? ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts')] : [mainJs];
 
 export const KUBECTL = {
   latest: '/usr/lib/google-cloud-sdk/bin/kubectl.1.33',
@@ -61,7 +66,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<Cluster> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kubeling-e2e-'));
   const home = mkdtempSync(join(tmpdir(), 'kubeling-home-'));
   mkdirSync(join(home, '.kube'), { recursive: true });
-  const proc = spawn(process.execPath, [mainJs, 'up', '--data-dir', dataDir, '--port', '0', '--no-kubeconfig', '--bind-address', '127.0.0.1', ...(opts.localNode ? ['--pod-cidr', podCidrFor(dataDir)] : ['--no-local-node']), ...(opts.extraArgs ?? [])], {
+  const proc = spawn(process.execPath, [...kubelingCmd, 'up', '--data-dir', dataDir, '--port', '0', '--no-kubeconfig', '--bind-address', '127.0.0.1', ...(opts.localNode ? ['--pod-cidr', podCidrFor(dataDir)] : ['--no-local-node']), ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: home },
   });

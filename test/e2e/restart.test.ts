@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startCluster, mainJs } from './harness.js';
+import { startCluster, kubelingCmd } from './harness.js';
 
 describe('restart', () => {
   it('keeps objects and resourceVersions across restarts and refuses a second up', async () => {
@@ -14,7 +14,7 @@ describe('restart', () => {
       await c1.k(['-n', 'keep', 'create', 'configmap', 'survivor', '--from-literal=k=v']);
       const before = JSON.parse(await c1.k(['-n', 'keep', 'get', 'cm', 'survivor', '-o', 'json']));
 
-      const second = spawnSync(process.execPath, [mainJs, 'up', '--data-dir', c1.dataDir, '--port', '0', '--no-kubeconfig'], { encoding: 'utf8', timeout: 20_000 });
+      const second = spawnSync(process.execPath, [...kubelingCmd, 'up', '--data-dir', c1.dataDir, '--port', '0', '--no-kubeconfig'], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(second.status, 1);
       assert.match(second.stderr, /already running on this data dir/);
 

@@ -10,7 +10,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mainJs, startCluster, waitFor, type Cluster } from './harness.js';
+import { kubelingCmd, startCluster, waitFor, type Cluster } from './harness.js';
 
 interface PodView {
   metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -41,7 +41,7 @@ describe('scheduler', () => {
   const waitBound = (name: string, ms = 10_000) => waitFor(async () => (await get(name)).spec.nodeName !== undefined, ms, `${name} to be bound`);
   const explain = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
     new Promise((res) => {
-      execFile(process.execPath, [mainJs, 'explain', ...args, '--kubeconfig', c.kubeconfig], { env: { ...process.env, HOME: c.home } }, (err, stdout, stderr) => res({ code: err ? 1 : 0, stdout, stderr }));
+      execFile(process.execPath, [...kubelingCmd, 'explain', ...args, '--kubeconfig', c.kubeconfig], { env: { ...process.env, HOME: c.home } }, (err, stdout, stderr) => res({ code: err ? 1 : 0, stdout, stderr }));
     });
 
   before(async () => {
