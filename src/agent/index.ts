@@ -50,6 +50,8 @@ export interface AgentOptions {
   volumeSyncPeriodMs?: number;
   /** run the local-path provisioner (process runtime) with volumes under this dir (`<dir>/<pvc-uid>`) */
   localPathDir?: string;
+  /** the provisioner's own client (its identity may create PersistentVolumes; a kubelet's may not); default `client` */
+  localPathClient?: RestClient;
   /**
    * node pressure: the measurement source (default: this machine for the process runtime, none —
    * always healthy — for simulated nodes) and kubelet's eviction thresholds
@@ -155,7 +157,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     client: o.client,
     clock,
     nodeName: nodes[0]?.name ?? o.nodeName,
-    ...(o.runtime === 'process' ? { stateDir, localPathDir: o.localPathDir } : {}),
+    ...(o.runtime === 'process' ? { stateDir, localPathDir: o.localPathDir, provisionerClient: o.localPathClient } : {}),
     syncPeriodMs: o.volumeSyncPeriodMs,
     log: o.log,
     pods: () => workers.pods() as unknown as Pod[],

@@ -9,6 +9,7 @@ import { anonymousUser } from './authn/types.js';
 import type { ApiDeps, OpContext } from './pipeline.js';
 import { createObject } from './pipeline.js';
 import { systemPriorityClasses } from '../api/registry/index.js';
+import { reconcilePolicy } from './authz/reconcile.js';
 
 function ctxFor(deps: ApiDeps, group: string, resource: string, namespace: string): OpContext {
   const def = deps.resources.preferred(group, resource);
@@ -50,4 +51,6 @@ export async function bootstrapCluster(deps: ApiDeps, apiserver: { ip: string; p
     metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: apiserver.ip }], ports: [{ name: 'https', port: apiserver.port, protocol: 'TCP' }] }],
   });
+  // The default RBAC policy (upstream's rbac/bootstrap-roles post-start hook), after the namespaces its Roles live in.
+  await reconcilePolicy(deps);
 }

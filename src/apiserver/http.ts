@@ -11,6 +11,17 @@ import { ApiError, errors } from '../api/errors.js';
 export type Req = IncomingMessage | Http2ServerRequest;
 export type Res = ServerResponse | Http2ServerResponse;
 
+/**
+ * A per-request observer (set as `req[BODY_TAP]` / `res[BODY_TAP]` by the audit log) that sees
+ * the request body once read and the response before it is serialized, so neither is re-read.
+ */
+export const BODY_TAP = Symbol('kubeling.bodyTap');
+export interface BodyTap {
+  request?(body: Buffer): void;
+  response?(code: number, body: unknown): void;
+}
+type Tapped = { [BODY_TAP]?: BodyTap };
+
 /** kube-apiserver's MaxRequestBodyBytes: 3 MiB. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -24,7 +35,9 @@ export async function readBody(req: Req, limit = MAX_BODY_BYTES): Promise<Buffer
     if (size > limit) throw errors.tooLarge(`Request entity too large: limit is ${limit}`);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  const body = Buffer.concat(chunks);
+  (req as Tapped)[BODY_TAP]?.request?.(body);
+  return body;
 }
 
 export interface SendOptions {
@@ -37,6 +50,7 @@ export interface SendOptions {
 const GZIP_THRESHOLD = 128 * 1024;
 
 export function send(req: Req, res: Res, code: number, body: unknown, opts: SendOptions = {}): void {
+  (res as Tapped)[BODY_TAP]?.response?.(code, body);
   let payload: Buffer;
   let ct: string;
   if (opts.yaml) {

@@ -11,9 +11,11 @@ import { ApiError, errors } from '../api/errors.js';
 import type { ResourceDef } from '../api/resource.js';
 import type { Authenticator, UserInfo } from './authn/types.js';
 import { anonymousUser } from './authn/types.js';
+import { impersonate } from './authn/impersonation.js';
 import type { Req, Res } from './http.js';
 import { send, sendError } from './http.js';
 import { parseRequestInfo } from './request-info.js';
+import type { Auditor, AuditRequest } from './audit/index.js';
 import type { ApiDeps } from './pipeline.js';
 import {
   aggregatedContentType,
@@ -43,6 +45,8 @@ export interface ApiServerOptions {
   /** extra schemas (CRDs) for /openapi/v3 documents, keyed by group/version */
   extraSchemas?: (group: string, version: string) => Record<string, unknown>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** the audit log (--audit-policy-file/--audit-log-path); none: nothing audited */
+  audit?: Auditor;
 }
 
 /** Paths anonymous users may read (system:public-info-viewer). */
@@ -85,6 +89,16 @@ export class ApiServer {
   registerSubresource(group: string, resource: string, subresource: string, h: SubresourceHandler): void {
     this.subresources.set(`${group}/${resource}/${subresource}`, h);
   }
+
+  /**
+   * Registers the create (POST) handler of a non-stored resource (access reviews, TokenReview,
+   * SelfSubjectReview): upstream's rest.Creater-only storages, which answer without persisting.
+   */
+  registerCreate(group: string, resource: string, h: SubresourceHandler): void {
+    this.creates.set(`${group}/${resource}`, h);
+  }
+
+  private readonly creates = new Map<string, SubresourceHandler>();
 
   setReady(ready: boolean): void {
     this.ready = ready;
@@ -138,11 +152,19 @@ export class ApiServer {
   private async handle(req: Req, res: Res): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const warnings: string[] = [];
+    let audit: AuditRequest | undefined;
+    let auditBegun = false;
     try {
-      const user = await this.authenticate(req);
+      const authenticated = await this.authenticate(req);
+      const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+      // Audited as upstream's WithAudit: after authentication, before impersonation and authorization.
+      audit = this.opts.audit?.begin(req, res, { ...info, path: url.pathname, user: authenticated });
+      auditBegun = true;
+      // Impersonation headers switch the user once the authenticated caller may impersonate (authn/impersonation.ts).
+      const user = await impersonate(authenticated, req.rawHeaders, this.opts.deps.authorizer);
+      if (user !== authenticated) audit?.impersonated(user);
       const anonymous = user.name === anonymousUser.name;
       if (anonymous && !publicPaths.has(url.pathname)) throw errors.unauthorized();
-      const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
       if (!anonymous) {
         const d = await this.opts.deps.authorizer.authorize({
           user,
@@ -156,7 +178,12 @@ export class ApiServer {
           namespace: info.namespace,
           name: info.name,
         });
-        if (!d.allowed) throw forbidden(user, info.verb, info.resource, info.group, info.namespace, info.name, url.pathname, d.reason);
+        audit?.authorized(d.allowed, d.reason);
+        if (!d.allowed) {
+          // As kube-apiserver's authorization filter logs "Forbidden" (klog V(4)): a denied component shows up in the log.
+          this.opts.log?.('Forbidden', { user: user.name, verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name, path: url.pathname });
+          throw forbidden(user, info.verb, info.resource, info.group, info.namespace, info.name, url.pathname, d.reason, info.subresource);
+        }
       }
       if (info.isResourceRequest) {
         await this.handleResource({ req, res, info, query: url.searchParams, user, deps: this.opts.deps, def: undefined as unknown as ResourceDef, warnings });
@@ -165,6 +192,13 @@ export class ApiServer {
       this.handleNonResource(req, res, url);
     } catch (e) {
       if (!(e instanceof ApiError)) this.opts.log?.('request failed', { path: url.pathname, error: e instanceof Error ? e.stack : String(e) });
+      // A failed authentication is audited too (upstream's WithFailedAuthenticationAudit), with an empty user.
+      try {
+        if (!auditBegun) audit = this.opts.audit?.begin(req, res, { ...parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams), path: url.pathname });
+      } catch {
+        // a path that does not even parse is answered, not audited
+      }
+      if (!(e instanceof ApiError)) audit?.panic();
       sendError(req, res, e, warnings);
     }
   }
@@ -283,7 +317,7 @@ export class ApiServer {
         return handleWatch(rc);
       case 'create':
         if (info.name) throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
-        return handleCreate(rc);
+        return (this.creates.get(`${def.group}/${def.resource}`) ?? handleCreate)(rc);
       case 'update':
         return handleUpdate(rc);
       case 'patch':
@@ -303,10 +337,12 @@ function notFoundPath(): ApiError {
 }
 
 /** Upstream's forbidden message: `User "x" cannot list resource "pods" in API group "" in the namespace "default"`. */
-function forbidden(user: UserInfo, verb: string, resource: string, group: string, namespace: string, name: string, path: string, reason?: string): ApiError {
+function forbidden(user: UserInfo, verb: string, resource: string, group: string, namespace: string, name: string, path: string, reason?: string, subresource = ''): ApiError {
   let msg: string;
   if (resource) {
-    msg = `${resource}${group ? '.' + group : ''}${name ? ` "${name}"` : ''} is forbidden: User "${user.name}" cannot ${verb} resource "${resource}" in API group "${group}"`;
+    // upstream's forbiddenMessage names the subresource too: cannot create resource "pods/binding"
+    const shown = subresource ? `${resource}/${subresource}` : resource;
+    msg = `${resource}${group ? '.' + group : ''}${name ? ` "${name}"` : ''} is forbidden: User "${user.name}" cannot ${verb} resource "${shown}" in API group "${group}"`;
     msg += namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
   } else {
     msg = `forbidden: User "${user.name}" cannot ${verb} path "${path}"`;

@@ -14,10 +14,16 @@ import { createLogger } from './log.js';
 import { RestClient } from '../client/rest.js';
 import { parseKubeconfig } from '../client/kubeconfig.js';
 import { startAgent, type AgentOptions, type AgentStreamingOptions } from '../agent/index.js';
+import { BootstrapToken, parseBootstrapToken } from '../controllers/bootstrap/index.js';
+import { bootstrapClientCertificate, bootstrapServingCertificate, type BootstrapResult } from './join.js';
 
 /** Flags of `kubeling agent` (kubelet's names where kubelet has the flag). */
 export const agentOptions: OptionSpec[] = [
-  { name: 'kubeconfig', type: 'string', default: '', help: 'kubeconfig with the cluster address, CA and a client certificate (required; token/CSR bootstrap lands with access control)' },
+  { name: 'kubeconfig', type: 'string', default: '', help: 'kubeconfig with the cluster address, CA and a client certificate (or join with --server, --token and --ca-cert)' },
+  { name: 'server', type: 'string', default: '', help: 'join: the API server URL (https://HOST:PORT), with --token and --ca-cert instead of --kubeconfig' },
+  { name: 'token', type: 'string', default: '', help: 'join: a bootstrap token (kubeling token create); the node gets its client certificate through a CSR and keeps it in <data-dir>/kubelet.kubeconfig, reused on later starts' },
+  { name: 'ca-cert', type: 'string', default: '', help: "join: the cluster CA certificate file (the control plane's <data-dir>/pki/ca.crt) the API server is verified against" },
+  { name: 'bootstrap-timeout', type: 'number', default: 60, help: 'join: seconds to wait for the CSR to be approved and signed' },
   { name: 'node-name', type: 'string', default: '', help: "the node's name (default: this machine's hostname)" },
   { name: 'runtime', type: 'string', default: 'process', help: 'process (real isolated processes on this machine) | simulated (no processes)' },
   { name: 'simulated', type: 'boolean', default: false, help: 'shorthand for --runtime simulated' },
@@ -68,15 +74,20 @@ export function parseTaints(spec: string): Taint[] {
   return out;
 }
 
+/** The node name and data dir a command line asks for (hostname and /var/lib/kubeling/agent/<node> by default). */
+export function agentIdentity(o: ParsedOptions): { nodeName: string; dataDir: string } {
+  const nodeName = String(o['node-name'] || hostname().toLowerCase());
+  return { nodeName, dataDir: resolve(String(o['data-dir'] || join('/var/lib/kubeling/agent', nodeName))) };
+}
+
 /** The startAgent options a command line asks for (pure apart from reading certificate files). */
 export function agentStartOptions(o: ParsedOptions, client: RestClient, caPem: string): Omit<AgentOptions, 'log'> & { dataDir: string } {
   const runtime = o.simulated === true ? 'simulated' : String(o.runtime);
   if (runtime !== 'process' && runtime !== 'simulated') throw new UsageError(`unknown --runtime "${runtime}": want process or simulated`);
-  const nodeName = String(o['node-name'] || hostname().toLowerCase());
+  const { nodeName, dataDir } = agentIdentity(o);
   const nodes = Number(o.nodes);
   if (runtime === 'process' && nodes !== 1) throw new UsageError('--nodes needs the simulated runtime (--simulated)');
   if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError('--nodes must be a positive integer');
-  const dataDir = resolve(String(o['data-dir'] || join('/var/lib/kubeling/agent', nodeName)));
   const certFile = String(o['tls-cert-file'] ?? '');
   const keyFile = String(o['tls-private-key-file'] ?? '');
   if (Boolean(certFile) !== Boolean(keyFile)) throw new UsageError('--tls-cert-file and --tls-private-key-file go together');
@@ -105,10 +116,13 @@ export function agentStartOptions(o: ParsedOptions, client: RestClient, caPem: s
 /** Runs `kubeling agent` until SIGTERM/SIGINT. */
 export async function agent(o: ParsedOptions): Promise<void> {
   const kubeconfig = String(o.kubeconfig ?? '');
-  if (!kubeconfig) throw new UsageError('--kubeconfig is required (a kubeconfig with a client certificate, e.g. <data-dir>/admin.kubeconfig of kubeling up)');
-  const creds = parseKubeconfig(readFileSync(kubeconfig, 'utf8'), resolve(kubeconfig));
+  const joining = !kubeconfig && Boolean(o.server || o.token);
+  if (!kubeconfig && !joining) throw new UsageError('--kubeconfig (a kubeconfig with a client certificate, e.g. <data-dir>/admin.kubeconfig of kubeling up) or --server, --token and --ca-cert (join with a bootstrap token) is required');
+  const joined = joining ? await joinCluster(o) : undefined;
+  const creds = joined ? joined.creds : parseKubeconfig(readFileSync(kubeconfig, 'utf8'), resolve(kubeconfig));
   const client = new RestClient(creds);
   const opts = agentStartOptions(o, client, creds.caPem);
+  if (joined) await asJoinedNode(o, opts, client, creds.caPem);
   const log = createLogger(String(o['log-format']), join(opts.dataDir, 'agent.log'));
   const t0 = process.hrtime.bigint();
   const running = await startAgent({ ...opts, log: (msg, f) => log.info(f ?? {}, msg) });
@@ -140,4 +154,46 @@ export async function agent(o: ParsedOptions): Promise<void> {
   });
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
+
+/** `--server --token --ca-cert`: the node's client credentials, from its kubelet.kubeconfig or a TLS bootstrap. */
+async function joinCluster(o: ParsedOptions): Promise<BootstrapResult> {
+  const server = String(o.server ?? '');
+  const caFile = String(o['ca-cert'] ?? '');
+  if (!server || !caFile) throw new UsageError('joining needs --server URL, --token TOKEN and --ca-cert FILE');
+  if (!/^https:\/\//.test(server)) throw new UsageError(`--server must be an https:// URL, got "${server}"`);
+  if (o.simulated === true && Number(o.nodes) !== 1) throw new UsageError('a node joining with a token is one node: --nodes must be 1');
+  const token = String(o.token ?? '');
+  if (token && !parseBootstrapToken(token)) throw new UsageError(`--token must be a bootstrap token of the form "${BootstrapToken.pattern.source}" (kubeling token create prints one)`);
+  const { nodeName, dataDir } = agentIdentity(o);
+  const r = await bootstrapClientCertificate({ server, token, caPem: readFileSync(resolve(caFile), 'utf8'), nodeName, dataDir, timeoutMs: Number(o['bootstrap-timeout']) * 1000 });
+  process.stdout.write(r.reused ? `✓ reusing the node credentials in ${r.kubeconfig}\n` : `✓ node client certificate for system:node:${nodeName} issued; written to ${r.kubeconfig}\n`);
+  return r;
+}
+
+/**
+ * A joined node is exactly the one node its certificate names (NodeRestriction lets it change no
+ * other): a simulated agent registers --node-name itself rather than <prefix>-N, and without
+ * --tls-cert-file its streaming server gets a serving certificate through a kubelet-serving CSR.
+ */
+async function asJoinedNode(o: ParsedOptions, opts: Omit<AgentOptions, 'log'> & { dataDir: string }, client: RestClient, caPem: string): Promise<void> {
+  if (opts.runtime === 'simulated') {
+    delete opts.simulatedNodes;
+    delete opts.simulatedNamePrefix;
+    delete opts.simulatedIndexOffset;
+    opts.labels = { ...opts.labels, 'kubeling.dev/simulated': 'true' };
+    opts.podCIDR = String(o['pod-cidr']);
+  }
+  if (o.streaming === false || opts.streaming) return;
+  const address = String(o['streaming-address'] || (opts.runtime === 'simulated' ? '127.0.0.1' : o['node-ip']));
+  const serving = await bootstrapServingCertificate(client, {
+    caPem,
+    nodeName: opts.nodeName,
+    dataDir: opts.dataDir,
+    addresses: [...new Set([address, String(o['node-ip'])])],
+    timeoutMs: 10_000,
+    log: (msg) => void process.stdout.write(`  ${msg}\n`),
+  });
+  if (serving) process.stdout.write(`✓ streaming server certificate: ${join(opts.dataDir, 'kubelet-serving.crt')}\n`);
+  if (serving) opts.streaming = { tls: { ...serving, caPem }, port: Number(o['streaming-port']), address };
 }

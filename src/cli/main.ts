@@ -7,12 +7,14 @@ import { up, upOptions } from './up.js';
 import { server, serverOptions } from './server.js';
 import { explainCommand, explainOptions } from './explain.js';
 import { agent, agentOptions } from './agent.js';
+import { tokenCommand, tokenOptions } from './token.js';
 import { LockedError } from './lock.js';
 
 const commands: Record<string, { summary: string; options: typeof upOptions; run: (o: Record<string, unknown>, args: string[]) => Promise<void> }> = {
   up: { summary: 'Start an all-in-one cluster on this machine.', options: upOptions, run: (o) => up(o as never) },
   server: { summary: 'Start one API server of a highly available control plane on a shared etcd.', options: serverOptions, run: (o) => server(o as never) },
   agent: { summary: 'Run a node agent (process or simulated runtime) joining a running cluster: kubeling agent --kubeconfig PATH.', options: agentOptions, run: (o) => agent(o as never) },
+  token: { summary: 'Manage bootstrap tokens for joining nodes: kubeling token create [--ttl 24h] | list | delete ID.', options: tokenOptions, run: (o, args) => tokenCommand(o as never, args) },
   explain: { summary: 'Explain a scheduling decision: kubeling explain pod NAME [-n NS] [-o json].', options: explainOptions, run: (o, args) => explainCommand(o as never, args) },
 };
 

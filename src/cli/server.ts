@@ -9,8 +9,9 @@ import { homedir, hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { UsageError, type OptionSpec, type ParsedOptions } from './options.js';
-import { openControlPlaneState, step } from './control-plane.js';
+import { auditorFromOptions, openControlPlaneState, securityOptions, step } from './control-plane.js';
 import { startApiServer } from '../apiserver/index.js';
+import { ensureServiceAccountKey } from '../pki/sa-key.js';
 import { buildKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { createLogger } from './log.js';
 import { RestClient } from '../client/rest.js';
@@ -18,6 +19,7 @@ import { LeaderElector } from '../client/leaderelection.js';
 import { startControllers, type RunningControllers } from '../controllers/index.js';
 import { startScheduler, explanationResource, type RunningScheduler } from '../scheduler/index.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
+import { issueComponentIdentities } from './identities.js';
 
 /** The Lease kube-controller-manager elects its leader on. */
 export const CONTROLLER_LEASE = { namespace: 'kube-system', name: 'kube-controller-manager' } as const;
@@ -34,6 +36,9 @@ export const serverOptions: OptionSpec[] = [
   { name: 'scheduler-config', type: 'string', default: '', help: 'KubeSchedulerConfiguration file (kubescheduler.config.k8s.io/v1, YAML or JSON): profiles, plugins and weights, pluginConfig' },
   { name: 'compaction-interval', type: 'number', default: 300, help: 'seconds between storage compactions' },
   { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
+  { name: 'token-auth-file', type: 'string', default: '', help: 'static bearer tokens: CSV lines token,user,uid,"group1,group2" (kube-apiserver --token-auth-file)' },
+  { name: 'basic-auth-file', type: 'string', default: '', help: 'TEACHING FEATURE, off by default: HTTP basic auth from CSV lines password,user,uid,"group1,group2" (upstream removed --basic-auth-file in 1.19; TLS only)' },
+  ...securityOptions,
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
 ];
 
@@ -63,7 +68,10 @@ export async function server(o: ParsedOptions): Promise<void> {
   for (const w of schedulerConfig?.warnings ?? []) log.warn({ config: o['scheduler-config'] }, `scheduler config: ${w}`);
 
   // Servers share a store but never a data dir: each holds its own lock, log and kubeconfig.
-  const { id, pki, store, stopCompactor, release: releaseLock } = await openControlPlaneState({ dataDir, store: storeSpec, compactionIntervalMs: Number(o['compaction-interval']) * 1000, log: logFn });
+  // A bad audit policy stops the start before the store is opened (kube-apiserver --audit-policy-file).
+  const audit = auditorFromOptions(o, (m) => log.warn({}, m));
+  const encryptionProviderConfig = o['encryption-provider-config'] ? resolve(String(o['encryption-provider-config'])) : undefined;
+  const { id, pki, store, stopCompactor, release: releaseLock } = await openControlPlaneState({ dataDir, store: storeSpec, compactionIntervalMs: Number(o['compaction-interval']) * 1000, encryptionProviderConfig, log: logFn });
   let t = process.hrtime.bigint();
   const api = await startApiServer({
     store,
@@ -72,6 +80,11 @@ export async function server(o: ParsedOptions): Promise<void> {
     host: String(o['bind-address']),
     advertiseAddress: id.ips[0] ?? '127.0.0.1',
     log: logFn,
+    audit,
+    // ServiceAccount tokens are signed with <data-dir>/pki/sa.key (created once, kept across restarts).
+    serviceAccountKey: ensureServiceAccountKey(pki.dir),
+    tokenAuthFile: o['token-auth-file'] ? resolve(String(o['token-auth-file'])) : undefined,
+    basicAuthFile: o['basic-auth-file'] ? resolve(String(o['basic-auth-file'])) : undefined,
   });
   const url = `https://127.0.0.1:${api.port}`;
   step(`API server listening on ${url}`, t);
@@ -82,7 +95,12 @@ export async function server(o: ParsedOptions): Promise<void> {
   writeKubeconfig(adminPath, buildKubeconfig({ name: 'kubeling', ...creds }));
   step(`kubeconfig written to ${adminPath}`, t);
 
-  const controllerClient = new RestClient(creds);
+  // The controllers, the scheduler and the leader election run under their own identities
+  // (src/cli/identities.ts), as kube-controller-manager and kube-scheduler do; admin is for people.
+  const identities = await issueComponentIdentities(pki.ca);
+  const controllerCreds = { ...creds, certPem: identities.controllerManager.certPem, keyPem: identities.controllerManager.keyPem };
+  const controllerClient = new RestClient(controllerCreds);
+  const schedulerClient = new RestClient({ ...creds, certPem: identities.scheduler.certPem, keyPem: identities.scheduler.keyPem });
   let controllers: RunningControllers | undefined;
   // The scheduler runs beside the controllers, only in the leader; the explanation API of the
   // other servers says so (src/scheduler/README.md).
@@ -92,8 +110,8 @@ export async function server(o: ParsedOptions): Promise<void> {
   ]);
   const runControllers = async (label: string): Promise<void> => {
     const t1 = process.hrtime.bigint();
-    controllers = await startControllers({ client: controllerClient, log: logFn });
-    scheduler = await startScheduler({ client: controllerClient, log: logFn, config: schedulerConfig?.config });
+    controllers = await startControllers({ client: controllerClient, log: logFn, ca: pki.ca, serviceAccountTokenSigner: api.serviceAccountTokens.legacy.bind(api.serviceAccountTokens) });
+    scheduler = await startScheduler({ client: schedulerClient, log: logFn, config: schedulerConfig?.config });
     step(label, t1);
   };
   const stopControllers = async (label: string): Promise<void> => {
@@ -110,7 +128,7 @@ export async function server(o: ParsedOptions): Promise<void> {
 
   // A client of its own for the Lease, with requests bounded by the renew deadline, so a
   // slow controller watch never delays a renewal.
-  const electionClient = new RestClient({ ...creds, timeoutMs: timings.renewDeadlineMs });
+  const electionClient = new RestClient({ ...controllerCreds, timeoutMs: timings.renewDeadlineMs });
   const identity = `${hostname()}_${randomUUID()}`;
   let elector: LeaderElector | undefined;
   let stopping = false;
@@ -149,6 +167,7 @@ export async function server(o: ParsedOptions): Promise<void> {
     stopCompactor();
     await electionClient.close();
     await controllerClient.close();
+    await schedulerClient.close();
     await api.stop();
     await store.close();
     releaseLock();

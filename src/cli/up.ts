@@ -9,8 +9,9 @@ import type { OptionSpec, ParsedOptions } from './options.js';
 import { UsageError } from './options.js';
 import { parseQuantity } from '../api/validation/quantity.js';
 import { issueClientCertificate, issueServingCertificate } from '../pki/index.js';
-import { openControlPlaneState, step } from './control-plane.js';
+import { auditorFromOptions, openControlPlaneState, securityOptions, step } from './control-plane.js';
 import { startApiServer } from '../apiserver/index.js';
+import { ensureServiceAccountKey } from '../pki/sa-key.js';
 import { buildKubeconfig, writeKubeconfig, mergeKubeconfig, defaultKubeconfigPath } from './kubeconfig.js';
 import { createLogger } from './log.js';
 import { startAgent, type Agent } from '../agent/index.js';
@@ -19,6 +20,7 @@ import { startControllers } from '../controllers/index.js';
 import { startScheduler, explanationResource } from '../scheduler/index.js';
 import { loadSchedulerConfig } from '../scheduler/config.js';
 import { metricsResources, agentMetricsSource } from '../metrics/index.js';
+import { issueComponentIdentities, componentClient } from './identities.js';
 
 export const upOptions: OptionSpec[] = [
   { name: 'data-dir', type: 'string', default: '', help: 'where state, PKI and logs live (default ~/.kubeling)' },
@@ -38,6 +40,9 @@ export const upOptions: OptionSpec[] = [
   { name: 'container-log-max-size', type: 'string', default: '10Mi', help: "rotate a container's log file at this size (kubelet --container-log-max-size)" },
   { name: 'container-log-max-files', type: 'number', default: 5, help: 'log files kept per container, the live one included (kubelet --container-log-max-files)' },
   { name: 'agent-sync-period', type: 'number', default: 60, help: "seconds between the local node's configMap/secret volume re-syncs (kubelet's syncFrequency; lowered in tests)" },
+  { name: 'token-auth-file', type: 'string', default: '', help: 'static bearer tokens: CSV lines token,user,uid,"group1,group2" (kube-apiserver --token-auth-file)' },
+  { name: 'basic-auth-file', type: 'string', default: '', help: 'TEACHING FEATURE, off by default: HTTP basic auth from CSV lines password,user,uid,"group1,group2" (upstream removed --basic-auth-file in 1.19; TLS only)' },
+  ...securityOptions,
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
 ];
 
@@ -57,11 +62,14 @@ export async function up(o: ParsedOptions): Promise<void> {
   const rotation = logRotation(o);
   const schedulerConfig = o['scheduler-config'] ? loadSchedulerConfig(resolve(String(o['scheduler-config']))) : undefined;
   const log = createLogger(String(o['log-format']), join(dataDir, 'kubeling.log'));
+  // A bad audit policy stops the start as well (kube-apiserver --audit-policy-file).
+  const audit = auditorFromOptions(o, (m) => log.warn({}, m));
 
   const { id, pki, store, stopCompactor, release } = await openControlPlaneState({
     dataDir,
     store: String(o.store),
     compactionIntervalMs: Number(o['compaction-interval']) * 1000,
+    encryptionProviderConfig: o['encryption-provider-config'] ? resolve(String(o['encryption-provider-config'])) : undefined,
     log: (msg, f) => log.info(f ?? {}, msg),
   });
   let t = process.hrtime.bigint();
@@ -69,7 +77,14 @@ export async function up(o: ParsedOptions): Promise<void> {
   // The API server's client certificate for the agents' streaming servers and the agents' own
   // serving certificate (kubeadm's apiserver-kubelet-client and kubelet serving certs); both
   // live only in memory and are re-issued each start.
-  const kubeletClient = await issueClientCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['kubeadm:cluster-admins'] });
+  // Each component gets a client certificate of its own (src/cli/identities.ts): RBAC grants it
+  // its default role only; the admin certificate is for the admin kubeconfig alone.
+  const simulated = Number(o['simulated-nodes']);
+  const localNode = o['local-node'] !== false;
+  const [kubeletClient, identities] = await Promise.all([
+    issueClientCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['kubeadm:cluster-admins'] }),
+    issueComponentIdentities(pki.ca, { nodeName: localNode ? id.hostname : undefined, simulatedNodes: simulated > 0, localPathProvisioner: localNode }),
+  ]);
   const agentServing = issueServingCertificate(pki.ca, id);
 
   t = process.hrtime.bigint();
@@ -81,18 +96,28 @@ export async function up(o: ParsedOptions): Promise<void> {
     host: String(o['bind-address']),
     advertiseAddress: id.ips[0] ?? '127.0.0.1',
     log: (msg, f) => log.info(f ?? {}, msg),
+    audit,
+    // ServiceAccount tokens are signed with <data-dir>/pki/sa.key (created once, kept across restarts).
+    serviceAccountKey: ensureServiceAccountKey(pki.dir),
+    tokenAuthFile: o['token-auth-file'] ? resolve(String(o['token-auth-file'])) : undefined,
+    basicAuthFile: o['basic-auth-file'] ? resolve(String(o['basic-auth-file'])) : undefined,
   });
   const url = `https://127.0.0.1:${api.port}`;
   step(`API server listening on ${url}`, t);
 
   t = process.hrtime.bigint();
-  const controllerClient = new RestClient({ server: url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  const controllerClient = componentClient(url, pki.ca.certPem, identities.controllerManager);
+  const schedulerClient = componentClient(url, pki.ca.certPem, identities.scheduler);
+  const agentClients: RestClient[] = [];
   // metrics.k8s.io (kubectl top, the HPA) is served from the in-process agent's usage (src/metrics/).
   let agent: Agent | undefined;
   let localAgent: Agent | undefined;
   api.deps.resources.set('metrics', metricsResources(agentMetricsSource(() => [localAgent?.usage, agent?.usage])));
   const controllerOptions = {
     client: controllerClient,
+    // the CSR signer issues with the cluster CA (kube-controller-manager's --cluster-signing-*-file)
+    ca: pki.ca,
+    serviceAccountTokenSigner: api.serviceAccountTokens.legacy.bind(api.serviceAccountTokens),
     log: (msg: string, f?: Record<string, unknown>) => log.info(f ?? {}, msg),
     hpa: { syncPeriodMs: Number(o['horizontal-pod-autoscaler-sync-period']) * 1000, downscaleStabilizationMs: Number(o['horizontal-pod-autoscaler-downscale-stabilization']) * 1000 },
     nodeLifecycle: { nodeMonitorGracePeriodMs: Number(o['node-monitor-grace-period']) * 1000 },
@@ -103,22 +128,27 @@ export async function up(o: ParsedOptions): Promise<void> {
   t = process.hrtime.bigint();
   // The explanation API reads the in-process scheduler's memory (src/scheduler/README.md).
   for (const w of schedulerConfig?.warnings ?? []) log.warn({ config: o['scheduler-config'] }, `scheduler config: ${w}`);
-  const scheduler = await startScheduler({ client: controllerClient, log: (msg, f) => log.info(f ?? {}, msg), config: schedulerConfig?.config });
+  const scheduler = await startScheduler({ client: schedulerClient, log: (msg, f) => log.info(f ?? {}, msg), config: schedulerConfig?.config });
   api.deps.resources.set('scheduler', [explanationResource((ns, name) => scheduler.explainPod(ns, name))]);
   step('scheduler started', t);
 
-  const simulated = Number(o['simulated-nodes']);
-  if (simulated > 0) {
+  if (simulated > 0 && identities.simulatedNodes) {
     t = process.hrtime.bigint();
-    agent = await startAgent({ client: controllerClient, nodeName: 'sim', runtime: 'simulated', simulatedNodes: simulated, streaming: { tls: { ...agentServing, caPem: pki.ca.certPem }, port: 0, host: '127.0.0.1' }, log: (msg, f) => log.info(f ?? {}, msg) });
+    const simClient = componentClient(url, pki.ca.certPem, identities.simulatedNodes);
+    agentClients.push(simClient);
+    agent = await startAgent({ client: simClient, nodeName: 'sim', runtime: 'simulated', simulatedNodes: simulated, streaming: { tls: { ...agentServing, caPem: pki.ca.certPem }, port: 0, host: '127.0.0.1' }, log: (msg, f) => log.info(f ?? {}, msg) });
     step(`${simulated} simulated node(s) registered`, t);
   }
 
-  if (o['local-node'] !== false) {
+  if (localNode && identities.localNode && identities.localPathProvisioner) {
     t = process.hrtime.bigint();
     const nodeName = id.hostname.toLowerCase();
+    const nodeClient = componentClient(url, pki.ca.certPem, identities.localNode);
+    const localPathClient = componentClient(url, pki.ca.certPem, identities.localPathProvisioner);
+    agentClients.push(nodeClient, localPathClient);
     localAgent = await startAgent({
-      client: controllerClient,
+      client: nodeClient,
+      localPathClient,
       nodeName,
       runtime: 'process',
       podCIDR: String(o['pod-cidr']),
@@ -157,7 +187,7 @@ export async function up(o: ParsedOptions): Promise<void> {
     await localAgent?.stop();
     await agent?.stop();
     await controllers.stop();
-    await controllerClient.close();
+    await Promise.all([controllerClient, schedulerClient, ...agentClients].map((c) => c.close()));
     await api.stop();
     await store.close();
     release();

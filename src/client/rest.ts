@@ -238,7 +238,8 @@ export class RestClient {
 
   /** POST a new object into the collection of `ref`. */
   create(ref: ResourceRef, obj: KubeObject, o: WriteOptions = {}): Promise<KubeObject> {
-    return this.json('POST', withQuery(resourcePath({ ...ref, name: undefined }), writeQuery(o)), { body: obj });
+    // A subresource create (pods/eviction, serviceaccounts/token) posts to the named object's subresource.
+    return this.json('POST', withQuery(resourcePath({ ...ref, name: ref.subresource ? ref.name : undefined }), writeQuery(o)), { body: obj });
   }
 
   /** PUT a whole object (or a subresource such as status or finalize). */

@@ -32,6 +32,8 @@ export async function startTestApiServer(): Promise<TestApiServer> {
     tls: { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem },
     port: 0,
     host: '127.0.0.1',
+    // No serviceaccount controller runs here to create "default": as upstream's integration servers, skip the plugin.
+    disableAdmissionPlugins: ['ServiceAccount'],
   });
   const clients: RestClient[] = [];
   const newClient = (): RestClient => {

@@ -24,8 +24,13 @@ import { daemonSetController } from './daemonset/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { jobController } from './job/index.js';
 import { cronJobController } from './cronjob/index.js';
+import { resourceQuotaController } from './resourcequota/index.js';
 import { startGarbageCollector } from './garbagecollector/controller.js';
 import { startNamespaceController } from './namespace/controller.js';
+import { clusterRoleAggregationController } from './clusterroleaggregation/index.js';
+import { certificateControllers } from './certificates/index.js';
+import { tokenCleanerController } from './bootstrap/index.js';
+import { tokensControllerWith, type LegacyTokenSigner } from './serviceaccount-tokens/index.js';
 import type { Log } from './common/worker.js';
 
 /** Options of startControllers. */
@@ -38,6 +43,10 @@ export interface ControllerOptions {
   nodeLifecycle?: NodeLifecycleOptions;
   /** HPA flags (--horizontal-pod-autoscaler-sync-period, -downscale-stabilization) */
   hpa?: HPAOptions;
+  /** signs legacy ServiceAccount token Secrets (the API server's serviceAccountTokens.legacy); without it those Secrets stay unfilled */
+  serviceAccountTokenSigner?: LegacyTokenSigner;
+  /** the cluster CA key pair: with it the CSR signer issues certificates (kubeadm's --cluster-signing-cert/key-file) */
+  ca?: { certPem: string; keyPem: string };
 }
 
 /** Running controllers; stop() ends them (workers first, then informers). */
@@ -60,6 +69,8 @@ export const sharedControllers: ControllerConstructor[] = [
   statefulSetController,
   jobController,
   cronJobController,
+  resourceQuotaController,
+  clusterRoleAggregationController,
 ];
 
 /** Starts every controller; resolves once all have synced and their workers run. */
@@ -81,6 +92,10 @@ export async function startControllers(opts: ControllerOptions): Promise<Running
   const controllers: Controller[] = sharedControllers.map((make) => (nodeLifecycle && make === nodeLifecycleController ? nodeLifecycle(ctx) : make(ctx)));
   // The HPA takes its flags, so it is built here rather than listed in sharedControllers.
   controllers.push(horizontalPodAutoscalerControllerWith(opts.hpa ?? {})(ctx));
+  // The legacy tokens controller needs the signing key, so it runs only where one is given.
+  if (opts.serviceAccountTokenSigner) controllers.push(tokensControllerWith({ sign: opts.serviceAccountTokenSigner })(ctx));
+  // csrsigning (only with the CA key), csrapproving, csrcleaner and the bootstrap token cleaner.
+  for (const make of [...certificateControllers({ ca: opts.ca }), tokenCleanerController]) controllers.push(make(ctx));
   informers.start();
   const [gc, ns] = await Promise.all([
     startGarbageCollector({ client: opts.client, clock, log: opts.log, informers }),

@@ -26,6 +26,8 @@ export interface AgentVolumesOptions {
   syncPeriodMs?: number;
   /** run the local-path provisioner with volumes under this dir (`<dir>/<pvc-uid>`) */
   localPathDir?: string;
+  /** the provisioner's client, when it runs under an identity of its own (default `client`) */
+  provisionerClient?: RestClient;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** the pods the agent runs (for re-syncs after a restart and of edited pods) */
   pods?: () => Pod[];
@@ -46,7 +48,7 @@ export function agentVolumes(o: AgentVolumesOptions): AgentVolumes {
   const recorder = new EventRecorder(new RestEventSink(o.client), { component: 'kubelet', host: o.nodeName, now: () => new Date(o.clock.now()), log: o.log });
   const warn = (pod: Pod, reason: string, message: string) => recorder.event({ apiVersion: 'v1', kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid }, 'Warning', reason, message);
   const volumes = o.stateDir ? new VolumeManager({ stateDir: o.stateDir, sources, clock: o.clock, syncPeriodMs: o.syncPeriodMs, warn, log: o.log, pods: o.pods }) : undefined;
-  const provisioner = o.localPathDir ? new LocalPathProvisioner({ client: o.client, dir: o.localPathDir, nodeName: o.nodeName, log: o.log }) : undefined;
+  const provisioner = o.localPathDir ? new LocalPathProvisioner({ client: o.provisionerClient ?? o.client, dir: o.localPathDir, nodeName: o.nodeName, log: o.log }) : undefined;
   const configurer = new AgentContainerConfigurer({ sources, volumes, event: warn });
   return {
     configurer,

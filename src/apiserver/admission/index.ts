@@ -10,6 +10,13 @@ import type { AdmissionPlugin } from './types.js';
 import { namespaceLifecycle } from './namespace-lifecycle.js';
 import { defaultTolerationSeconds } from './default-toleration-seconds.js';
 import { priorityAdmission } from './priority.js';
+import { limitRanger } from './limit-ranger.js';
+import { serviceAccountAdmission } from './service-account.js';
+import { resourceQuotaAdmission } from './resource-quota.js';
+import { nodeRestriction } from './node-restriction.js';
+import { podSecurityAdmission } from './pod-security/index.js';
+import { imagePolicy } from './image-policy.js';
+import { rbacEscalationAdmission } from '../authz/escalation.js';
 
 /** What plugins that need more than the attributes (storage writes, the authorizer) are built from. */
 export type AdmissionDeps = Omit<ApiDeps, 'admission'>;
@@ -19,14 +26,14 @@ export function defaultAdmissionPlugins(deps: AdmissionDeps): AdmissionPlugin[] 
   void deps;
   return [
     namespaceLifecycle,
-    // LimitRanger
-    // ServiceAccount
-    // NodeRestriction
+    limitRanger,
+    serviceAccountAdmission,
+    nodeRestriction,
     priorityAdmission,
     defaultTolerationSeconds,
-    // PodSecurity
-    // ImagePolicy (Kubeling)
-    // RBAC escalation (authz/escalation.ts)
-    // ResourceQuota
+    podSecurityAdmission(),
+    imagePolicy,
+    rbacEscalationAdmission(deps),
+    resourceQuotaAdmission(deps),
   ];
 }

@@ -23,8 +23,32 @@ export interface Decision {
   reason?: string;
 }
 
+/** One rule of a SelfSubjectRulesReview (authorization.k8s.io/v1 ResourceRule). */
+export interface ResourceRuleInfo {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+}
+
+/** authorization.k8s.io/v1 NonResourceRule. */
+export interface NonResourceRuleInfo {
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+
+/** What a user may do in a namespace, as SelfSubjectRulesReview reports it. */
+export interface RulesReview {
+  resourceRules: ResourceRuleInfo[];
+  nonResourceRules: NonResourceRuleInfo[];
+  incomplete: boolean;
+  evaluationError?: string;
+}
+
 export interface Authorizer {
   authorize(attrs: AuthorizationAttributes): Promise<Decision>;
+  /** the rules that apply to a user in a namespace ('' = cluster-wide only); RBAC implements it */
+  rulesFor?(user: UserInfo, namespace: string): Promise<RulesReview>;
 }
 
 export const alwaysAllowAuthenticated: Authorizer = {
