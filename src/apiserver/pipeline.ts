@@ -7,7 +7,7 @@ import type { KubeObject } from '../api/object.js';
 import { deepCopy } from '../api/object.js';
 import { ApiError, errors } from '../api/errors.js';
 import type { FieldError } from '../api/field.js';
-import type { ResourceDef, RegistryContext } from '../api/resource.js';
+import type { ResourceDef, RegistryContext, Strategy } from '../api/resource.js';
 import { apiVersionOf } from '../api/resource.js';
 import type { Definitions } from '../api/schema/types.js';
 import { rootDefinitionFor } from '../api/schema/definitions.js';
@@ -45,6 +45,8 @@ export interface OpContext {
   fieldManager: string;
   fieldValidation: FieldValidation;
   warnings: string[];
+  /** the request's audit annotations (absent for in-process writes and unaudited requests' no-op) */
+  addAuditAnnotation?: (key: string, value: string) => void;
 }
 
 export function gr(def: ResourceDef): { group: string; resource: string } {
@@ -146,6 +148,7 @@ function admissionAttrs(ctx: OpContext, op: AdmissionOperation, name: string, su
     user: ctx.user,
     dryRun: ctx.dryRun,
     warn: (m) => ctx.warnings.push(m),
+    addAuditAnnotation: (k, v) => ctx.addAuditAnnotation?.(k, v),
     list: (group, resource) => registryContext(ctx).list(group, resource),
     get: async (group, resource, ns, n) => {
       const def = ctx.deps.resources.preferred(group, resource);
@@ -220,7 +223,12 @@ export async function createObject(ctx: OpContext, input: KubeObject, opts: { su
 }
 
 export interface UpdateOptions {
-  subresource?: string; // '' | 'status'
+  subresource?: string; // '' | 'status' | 'approval' | 'finalize'
+  /**
+   * A subresource's own strategy hooks, as upstream gives such subresources their own REST
+   * strategy (the CSR approval strategy); each hook given replaces the kind's hook of that name.
+   */
+  strategy?: Pick<Strategy, 'prepareForStatusUpdate' | 'validateUpdate'>;
   operation?: 'Update' | 'Apply';
   /** allow creating when absent (apply, PUT on kinds that allow create-on-update) */
   allowCreate?: boolean;
@@ -250,6 +258,8 @@ export async function updateObject(
   const { def, deps } = ctx;
   const key = storageKey(def, ctx.namespace, name);
   const sub = opts.subresource ?? '';
+  const statusLike = sub === 'status' || sub === 'approval';
+  const strategy: Strategy = opts.strategy ? { ...def.strategy, ...opts.strategy } : def.strategy;
   if (opts.allowCreate && !(await deps.store.get(key))) {
     // Absent: this is a create (apply of a new object, create-on-update kinds).
     try {
@@ -291,12 +301,13 @@ export async function updateObject(
       const fin = deepCopy(cur);
       fin.spec = { ...((cur.spec) ?? {}), finalizers: (obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] };
       obj = fin;
-    } else if (sub === 'status') {
-      // Status writes change only status (metav1.ResetObjectMetaForStatus + spec from the old object).
+    } else if (statusLike) {
+      // Status writes change only status (metav1.ResetObjectMetaForStatus + spec from the old object);
+      // CSR approval writes are status writes narrowed further by their own strategy.
       const statusOnly = deepCopy(cur);
       statusOnly.status = obj.status;
       if (obj.metadata.managedFields) statusOnly.metadata.managedFields = obj.metadata.managedFields;
-      def.strategy.prepareForStatusUpdate?.(statusOnly, obj, cur);
+      strategy.prepareForStatusUpdate?.(statusOnly, obj, cur);
       obj = statusOnly;
     } else if (def.subresources?.status) {
       if (cur.status === undefined) delete obj.status;
@@ -304,13 +315,13 @@ export async function updateObject(
     }
     carrySystemMeta(def, obj, cur);
     def.strategy.default?.(obj);
-    if (sub !== 'status') def.strategy.prepareForUpdate?.(obj, cur);
+    if (!statusLike) def.strategy.prepareForUpdate?.(obj, cur);
     await runAdmission(deps.admission.filter((p) => p.admit !== undefined), admissionAttrs(ctx, 'UPDATE', name, sub, obj, cur));
     const errs = [
       ...validateObjectMeta(obj.metadata, { namespaced: def.namespaced, nameRule: def.strategy.nameRule ?? 'subdomain' }),
       ...validateObjectMetaUpdate(obj.metadata, cur.metadata),
       ...(def.strategy.validate?.(obj) ?? []),
-      ...(def.strategy.validateUpdate?.(obj, cur) ?? []),
+      ...(strategy.validateUpdate?.(obj, cur) ?? []),
     ];
     if (errs.length) throw invalid(def, obj, errs);
     await runAdmission(deps.admission.filter((p) => p.validate !== undefined), admissionAttrs(ctx, 'UPDATE', name, sub, obj, cur));

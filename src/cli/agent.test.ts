@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentOptions, agentStartOptions, parseNodeLabels, parseTaints } from './agent.js';
+import { agentOptions, agentStartOptions, credentialMode, JOIN_ONE_NODE_MESSAGE, parseNodeLabels, parseTaints } from './agent.js';
 import { parseOptions, UsageError } from './options.js';
 import { RestClient } from '../client/rest.js';
 
@@ -49,5 +49,24 @@ describe('kubeling agent flags', () => {
     assert.throws(() => start(['--nodes', '2']), /simulated runtime/);
     assert.throws(() => start(['--runtime', 'cri']), /unknown --runtime/);
     assert.throws(() => start(['--tls-cert-file', '/nonexistent']), /go together/);
+  });
+
+  it('refuses several simulated nodes joining with a token, pointing to --kubeconfig and the simulated-nodes identity', () => {
+    const mode = (argv: string[]) => credentialMode(parseOptions(agentOptions, argv).options);
+    const join = ['--server', 'https://cp:6443', '--token', 'abcdef.0123456789abcdef', '--ca-cert', '/ca.crt'];
+    for (const sim of [['--simulated'], ['--runtime', 'simulated']]) {
+      assert.throws(() => mode([...join, ...sim, '--nodes', '3']), (e) => e instanceof UsageError && e.message === JOIN_ONE_NODE_MESSAGE);
+    }
+    assert.match(JOIN_ONE_NODE_MESSAGE, /--kubeconfig/);
+    assert.match(JOIN_ONE_NODE_MESSAGE, /system:kubeling:simulated-nodes/);
+    assert.equal(mode([...join, '--simulated']), 'join');
+    assert.equal(mode(['--kubeconfig', '/k', '--simulated', '--nodes', '3']), 'kubeconfig');
+    assert.throws(() => mode([]), /--kubeconfig .* or --server, --token and --ca-cert/);
+  });
+
+  it('documents the one-node limit of a token join in the --nodes help', () => {
+    const help = agentOptions.find((x) => x.name === 'nodes')?.help ?? '';
+    assert.match(help, /--kubeconfig/);
+    assert.match(help, /system:kubeling:simulated-nodes/);
   });
 });

@@ -27,7 +27,7 @@ export const agentOptions: OptionSpec[] = [
   { name: 'node-name', type: 'string', default: '', help: "the node's name (default: this machine's hostname)" },
   { name: 'runtime', type: 'string', default: 'process', help: 'process (real isolated processes on this machine) | simulated (no processes)' },
   { name: 'simulated', type: 'boolean', default: false, help: 'shorthand for --runtime simulated' },
-  { name: 'nodes', type: 'number', default: 1, help: 'with the simulated runtime: register this many nodes <prefix>-0..<prefix>-N-1' },
+  { name: 'nodes', type: 'number', default: 1, help: 'with the simulated runtime: register this many nodes <prefix>-0..<prefix>-N-1. N > 1 needs --kubeconfig with an identity bound to the ClusterRole system:kubeling:simulated-nodes (or a cluster admin): a node joining with --token is one node, system:node:<name>' },
   { name: 'node-name-prefix', type: 'string', default: '', help: 'simulated node name prefix (default: <node-name>-sim)' },
   { name: 'node-index-offset', type: 'number', default: 1000, help: "simulated nodes' first index for made-up IPs, pod CIDRs and zones (disjoint from kubeling up's --simulated-nodes below it)" },
   { name: 'node-ip', type: 'string', default: '127.0.0.1', help: "the node's InternalIP (process runtime)" },
@@ -113,11 +113,28 @@ export function agentStartOptions(o: ParsedOptions, client: RestClient, caPem: s
   };
 }
 
-/** Runs `kubeling agent` until SIGTERM/SIGINT. */
-export async function agent(o: ParsedOptions): Promise<void> {
+/** The usage error of `--nodes N` (N > 1) with a token join. */
+export const JOIN_ONE_NODE_MESSAGE =
+  'a node joining with --token gets a certificate for one node only (system:node:<name>), and NodeRestriction lets it change no other node: ' +
+  'run several simulated nodes (--nodes N > 1) with --kubeconfig and an identity bound to the ClusterRole system:kubeling:simulated-nodes (or a cluster admin, e.g. <data-dir>/admin.kubeconfig of kubeling up)';
+
+/**
+ * How the agent gets its credentials: from --kubeconfig, or by joining with --server/--token.
+ * Checked before anything is contacted, so a combination that could not work fails at once.
+ */
+export function credentialMode(o: ParsedOptions): 'kubeconfig' | 'join' {
   const kubeconfig = String(o.kubeconfig ?? '');
   const joining = !kubeconfig && Boolean(o.server || o.token);
   if (!kubeconfig && !joining) throw new UsageError('--kubeconfig (a kubeconfig with a client certificate, e.g. <data-dir>/admin.kubeconfig of kubeling up) or --server, --token and --ca-cert (join with a bootstrap token) is required');
+  const simulated = o.simulated === true || String(o.runtime) === 'simulated';
+  if (joining && simulated && Number(o.nodes) !== 1) throw new UsageError(JOIN_ONE_NODE_MESSAGE);
+  return joining ? 'join' : 'kubeconfig';
+}
+
+/** Runs `kubeling agent` until SIGTERM/SIGINT. */
+export async function agent(o: ParsedOptions): Promise<void> {
+  const kubeconfig = String(o.kubeconfig ?? '');
+  const joining = credentialMode(o) === 'join';
   const joined = joining ? await joinCluster(o) : undefined;
   const creds = joined ? joined.creds : parseKubeconfig(readFileSync(kubeconfig, 'utf8'), resolve(kubeconfig));
   const client = new RestClient(creds);
@@ -162,7 +179,6 @@ async function joinCluster(o: ParsedOptions): Promise<BootstrapResult> {
   const caFile = String(o['ca-cert'] ?? '');
   if (!server || !caFile) throw new UsageError('joining needs --server URL, --token TOKEN and --ca-cert FILE');
   if (!/^https:\/\//.test(server)) throw new UsageError(`--server must be an https:// URL, got "${server}"`);
-  if (o.simulated === true && Number(o.nodes) !== 1) throw new UsageError('a node joining with a token is one node: --nodes must be 1');
   const token = String(o.token ?? '');
   if (token && !parseBootstrapToken(token)) throw new UsageError(`--token must be a bootstrap token of the form "${BootstrapToken.pattern.source}" (kubeling token create prints one)`);
   const { nodeName, dataDir } = agentIdentity(o);

@@ -14,9 +14,12 @@ import { EncryptingStore } from '../apiserver/encryption.js';
 import { ensureEncryptionConfig } from '../apiserver/encryption-config.js';
 import { auditorFromFlags, type Auditor } from '../apiserver/audit/index.js';
 import type { OptionSpec, ParsedOptions } from './options.js';
+import { ensureServiceAccountKey } from '../pki/sa-key.js';
 
-/** The encryption-at-rest and audit flags `kubeling up` and `kubeling server` share (kube-apiserver's names). */
+/** The authentication-file, encryption-at-rest and audit flags `kubeling up` and `kubeling server` share (kube-apiserver's names). */
 export const securityOptions: OptionSpec[] = [
+  { name: 'token-auth-file', type: 'string', default: '', help: 'static bearer tokens: CSV lines token,user,uid,"group1,group2" (kube-apiserver --token-auth-file)' },
+  { name: 'basic-auth-file', type: 'string', default: '', help: 'TEACHING FEATURE, off by default: HTTP basic auth from CSV lines password,user,uid,"group1,group2" (upstream removed --basic-auth-file in 1.19; TLS only)' },
   { name: 'encryption-provider-config', type: 'string', default: '', help: 'EncryptionConfiguration file (apiserver.config.k8s.io/v1): resources encrypted at rest and their aesgcm/aescbc/identity providers (default <data-dir>/pki/encryption-config.yaml, created on the first start with a fresh aesgcm key for secrets)' },
   { name: 'audit-policy-file', type: 'string', default: '', help: 'audit Policy file (audit.k8s.io/v1); without it and with --audit-log-path every request is logged at Metadata level (Secrets are never logged beyond Metadata)' },
   { name: 'audit-log-path', type: 'string', default: '', help: 'write audit events (audit.k8s.io/v1 Event JSON lines) to this file; "-" means stdout; empty: no audit log' },
@@ -24,6 +27,16 @@ export const securityOptions: OptionSpec[] = [
   { name: 'audit-log-maxbackup', type: 'number', default: 0, help: 'rotated audit log files to keep (0: all)' },
   { name: 'audit-log-maxage', type: 'number', default: 0, help: 'days to keep rotated audit log files (0: no age limit)' },
 ];
+
+/** The API server's token sources: the ServiceAccount signing key and the optional token and password files. */
+export function authenticationFromOptions(o: ParsedOptions, pkiDir: string): { serviceAccountKey: ReturnType<typeof ensureServiceAccountKey>; tokenAuthFile?: string; basicAuthFile?: string } {
+  return {
+    // ServiceAccount tokens are signed with <data-dir>/pki/sa.key (created once, kept across restarts).
+    serviceAccountKey: ensureServiceAccountKey(pkiDir),
+    tokenAuthFile: o['token-auth-file'] ? resolve(String(o['token-auth-file'])) : undefined,
+    basicAuthFile: o['basic-auth-file'] ? resolve(String(o['basic-auth-file'])) : undefined,
+  };
+}
 
 /**
  * The auditor the audit flags ask for (undefined without --audit-log-path). Kubeling logs at

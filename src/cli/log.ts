@@ -4,12 +4,14 @@
  * lines instead. Never log secrets or tokens.
  */
 import { pino, type Logger } from 'pino';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export function createLogger(format: string, file: string): Logger {
   mkdirSync(dirname(file), { recursive: true });
-  const dest = pino.destination({ dest: file, sync: false, mkdir: true });
+  // The file is opened here, synchronously: a destination that opens it asynchronously is not ready
+  // when start-up fails at once, and pino's exit hook then throws "sonic boom is not ready yet".
+  const dest = pino.destination({ fd: openSync(file, 'a', 0o600), sync: false });
   if (format === 'text') {
     return pino({ level: 'info', base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (l) => ({ level: l }) } }, dest);
   }

@@ -9,9 +9,8 @@ import { homedir, hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { UsageError, type OptionSpec, type ParsedOptions } from './options.js';
-import { auditorFromOptions, openControlPlaneState, securityOptions, step } from './control-plane.js';
+import { auditorFromOptions, authenticationFromOptions, openControlPlaneState, securityOptions, step } from './control-plane.js';
 import { startApiServer } from '../apiserver/index.js';
-import { ensureServiceAccountKey } from '../pki/sa-key.js';
 import { buildKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { createLogger } from './log.js';
 import { RestClient } from '../client/rest.js';
@@ -36,8 +35,6 @@ export const serverOptions: OptionSpec[] = [
   { name: 'scheduler-config', type: 'string', default: '', help: 'KubeSchedulerConfiguration file (kubescheduler.config.k8s.io/v1, YAML or JSON): profiles, plugins and weights, pluginConfig' },
   { name: 'compaction-interval', type: 'number', default: 300, help: 'seconds between storage compactions' },
   { name: 'log-format', type: 'string', default: 'json', help: 'json | text' },
-  { name: 'token-auth-file', type: 'string', default: '', help: 'static bearer tokens: CSV lines token,user,uid,"group1,group2" (kube-apiserver --token-auth-file)' },
-  { name: 'basic-auth-file', type: 'string', default: '', help: 'TEACHING FEATURE, off by default: HTTP basic auth from CSV lines password,user,uid,"group1,group2" (upstream removed --basic-auth-file in 1.19; TLS only)' },
   ...securityOptions,
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
 ];
@@ -81,10 +78,7 @@ export async function server(o: ParsedOptions): Promise<void> {
     advertiseAddress: id.ips[0] ?? '127.0.0.1',
     log: logFn,
     audit,
-    // ServiceAccount tokens are signed with <data-dir>/pki/sa.key (created once, kept across restarts).
-    serviceAccountKey: ensureServiceAccountKey(pki.dir),
-    tokenAuthFile: o['token-auth-file'] ? resolve(String(o['token-auth-file'])) : undefined,
-    basicAuthFile: o['basic-auth-file'] ? resolve(String(o['basic-auth-file'])) : undefined,
+    ...authenticationFromOptions(o, pki.dir),
   });
   const url = `https://127.0.0.1:${api.port}`;
   step(`API server listening on ${url}`, t);

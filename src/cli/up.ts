@@ -9,9 +9,8 @@ import type { OptionSpec, ParsedOptions } from './options.js';
 import { UsageError } from './options.js';
 import { parseQuantity } from '../api/validation/quantity.js';
 import { issueClientCertificate, issueServingCertificate } from '../pki/index.js';
-import { auditorFromOptions, openControlPlaneState, securityOptions, step } from './control-plane.js';
+import { auditorFromOptions, authenticationFromOptions, openControlPlaneState, securityOptions, step } from './control-plane.js';
 import { startApiServer } from '../apiserver/index.js';
-import { ensureServiceAccountKey } from '../pki/sa-key.js';
 import { buildKubeconfig, writeKubeconfig, mergeKubeconfig, defaultKubeconfigPath } from './kubeconfig.js';
 import { createLogger } from './log.js';
 import { startAgent, type Agent } from '../agent/index.js';
@@ -40,8 +39,6 @@ export const upOptions: OptionSpec[] = [
   { name: 'container-log-max-size', type: 'string', default: '10Mi', help: "rotate a container's log file at this size (kubelet --container-log-max-size)" },
   { name: 'container-log-max-files', type: 'number', default: 5, help: 'log files kept per container, the live one included (kubelet --container-log-max-files)' },
   { name: 'agent-sync-period', type: 'number', default: 60, help: "seconds between the local node's configMap/secret volume re-syncs (kubelet's syncFrequency; lowered in tests)" },
-  { name: 'token-auth-file', type: 'string', default: '', help: 'static bearer tokens: CSV lines token,user,uid,"group1,group2" (kube-apiserver --token-auth-file)' },
-  { name: 'basic-auth-file', type: 'string', default: '', help: 'TEACHING FEATURE, off by default: HTTP basic auth from CSV lines password,user,uid,"group1,group2" (upstream removed --basic-auth-file in 1.19; TLS only)' },
   ...securityOptions,
   { name: 'help', type: 'boolean', default: false, help: 'show this help' },
 ];
@@ -97,10 +94,7 @@ export async function up(o: ParsedOptions): Promise<void> {
     advertiseAddress: id.ips[0] ?? '127.0.0.1',
     log: (msg, f) => log.info(f ?? {}, msg),
     audit,
-    // ServiceAccount tokens are signed with <data-dir>/pki/sa.key (created once, kept across restarts).
-    serviceAccountKey: ensureServiceAccountKey(pki.dir),
-    tokenAuthFile: o['token-auth-file'] ? resolve(String(o['token-auth-file'])) : undefined,
-    basicAuthFile: o['basic-auth-file'] ? resolve(String(o['basic-auth-file'])) : undefined,
+    ...authenticationFromOptions(o, pki.dir),
   });
   const url = `https://127.0.0.1:${api.port}`;
   step(`API server listening on ${url}`, t);

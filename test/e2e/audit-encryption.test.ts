@@ -26,6 +26,7 @@ interface AuditLine {
   objectRef?: { resource?: string; namespace?: string; name?: string };
   requestObject?: unknown;
   responseObject?: unknown;
+  annotations?: Record<string, string>;
 }
 
 function auditLines(path: string): AuditLine[] {
@@ -80,6 +81,43 @@ describe('secrets at rest and the audit log', () => {
       assert.ok(cm?.requestObject && cm.responseObject);
       const text = readFileSync(log, 'utf8');
       assert.ok(!text.includes(value) && !text.includes(Buffer.from(value).toString('base64')), 'the secret value is never logged');
+    } finally {
+      await c?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("records PodSecurity's audit-violations annotation on the event of a pod created in a namespace labelled audit=restricted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeling-audit-psa-e2e-'));
+    const policy = join(dir, 'policy.yaml');
+    const log = join(dir, 'audit.log');
+    // upstream's usual choice: everything at Metadata, where admission annotations are recorded
+    writeFileSync(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n  - level: Metadata\n');
+    let c: Cluster | undefined;
+    try {
+      c = await startCluster({ extraArgs: ['--audit-policy-file', policy, '--audit-log-path', log] });
+      const cl = c;
+      await cl.k(['create', 'namespace', 'psa-audit']);
+      await cl.k(['label', 'namespace', 'psa-audit', 'pod-security.kubernetes.io/audit=restricted']);
+      // the ServiceAccount admission plugin needs the namespace's default ServiceAccount (made by its controller)
+      await waitFor(async () => (await cl.kubectl(['get', 'serviceaccount', 'default', '-n', 'psa-audit'])).code === 0, 15_000, 'the default ServiceAccount');
+      const run = await cl.kubectl(['run', 'loose', '--image=nginx:1.27', '-n', 'psa-audit']);
+      assert.equal(run.code, 0, `audit mode never rejects: ${run.stderr}`);
+      assert.doesNotMatch(run.stderr, /would violate PodSecurity/, 'audit mode prints no warning');
+
+      const isCreate = (l: AuditLine) => l.verb === 'create' && l.objectRef?.resource === 'pods' && l.objectRef.namespace === 'psa-audit';
+      await waitFor(() => auditLines(log).some(isCreate), 10_000, "the pod create's audit event");
+      const e = auditLines(log).find(isCreate)!;
+      assert.equal(e.stage, 'ResponseComplete');
+      assert.equal(e.level, 'Metadata');
+      assert.equal(e.objectRef?.name, 'loose');
+      assert.equal(e.user.username, 'kubernetes-admin');
+      const violations = e.annotations?.['pod-security.kubernetes.io/audit-violations'] ?? '';
+      assert.match(violations, /^would violate PodSecurity "restricted:latest": /);
+      assert.match(violations, /allowPrivilegeEscalation != false/);
+      assert.match(violations, /runAsNonRoot != true/);
+      assert.equal(e.annotations?.['pod-security.kubernetes.io/enforce-policy'], 'privileged:latest');
+      assert.equal(e.annotations?.['authorization.k8s.io/decision'], 'allow');
     } finally {
       await c?.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -143,6 +143,19 @@ describe('kubectl auth can-i and whoami', () => {
     assert.ok(forged.status.error);
   });
 
+  it('a TokenReview for the audience of kubectl create token --audience authenticates it for that audience only', async () => {
+    const token = (await c.k(['create', 'token', 'default', '--audience', 'vault', '--duration=10m'])).trim();
+    const review = (auds: string) => `apiVersion: authentication.k8s.io/v1\nkind: TokenReview\nspec:\n  token: ${token}\n${auds}`;
+    type Status = { status: { authenticated?: boolean; audiences?: string[]; error?: string; user?: { username?: string } } };
+    const ok = JSON.parse(await c.k(['create', '-f', '-', '-o', 'json'], { input: review('  audiences: [vault]\n') })) as Status;
+    assert.equal(ok.status.authenticated, true);
+    assert.equal(ok.status.user?.username, 'system:serviceaccount:default:default');
+    assert.deepEqual(ok.status.audiences, ['vault']);
+    const api = JSON.parse(await c.k(['create', '-f', '-', '-o', 'json'], { input: review('') })) as Status;
+    assert.notEqual(api.status.authenticated, true);
+    assert.match(api.status.error ?? '', /token audiences \["vault"\] is invalid for the target audiences/);
+  });
+
   it('kubectl 1.27 whoami and can-i work', async () => {
     const who = await c.k(['auth', 'whoami'], { binary: KUBECTL.oldest });
     assert.match(who, /^Username\s+kubernetes-admin$/m);

@@ -118,6 +118,17 @@ describe('a user certificate through a CertificateSigningRequest', () => {
     assert.match(await c.k(['get', 'csr', 'bob']), /Denied/);
   });
 
+  it('the status subresource cannot approve a request', async () => {
+    await c.k(['apply', '-f', '-'], { input: csrYaml('erin', request('erin', '/CN=erin')) });
+    const erin = JSON.parse(await c.k(['get', 'csr', 'erin', '-o', 'json'])) as { status?: { conditions?: object[] } };
+    erin.status = { conditions: [{ type: 'Approved', status: 'True', reason: 'ViaStatus' }] };
+    writeFileSync(join(c.home, 'erin-approved.json'), JSON.stringify(erin));
+    const raw = await c.kubectl(['replace', '--raw', '/apis/certificates.k8s.io/v1/certificatesigningrequests/erin/status', '-f', join(c.home, 'erin-approved.json')]);
+    assert.equal(raw.code, 1);
+    assert.match(raw.stderr, /updates may not add a condition of type \\?"Approved\\?"/);
+    assert.match(await c.k(['get', 'csr', 'erin']), /Pending/);
+  });
+
   it('kubectl 1.27 approves a request too', async () => {
     await c.k(['apply', '-f', '-'], { input: csrYaml('carol', request('carol', '/CN=carol/O=ops')) });
     assert.equal(await c.k(['certificate', 'approve', 'carol'], { binary: KUBECTL.oldest }), 'certificatesigningrequest.certificates.k8s.io/carol approved\n');

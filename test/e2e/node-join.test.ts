@@ -143,4 +143,11 @@ describe('a node joins with a bootstrap token', () => {
     assert.equal(await bad.exited, 2);
     assert.match(bad.output(), /--token must be a bootstrap token of the form/);
   });
+
+  it('several simulated nodes joining with one token are refused at start with a usage error', async () => {
+    const r = await kubeling(['agent', '--server', c.server, '--token', 'abcdef.0123456789abcdef', '--ca-cert', join(c.dataDir, 'pki', 'ca.crt'), '--simulated', '--nodes', '3', '--data-dir', dataDir()]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /certificate for one node only \(system:node:<name>\)/);
+    assert.match(r.stderr, /--kubeconfig and an identity bound to the ClusterRole system:kubeling:simulated-nodes/);
+  });
 });

@@ -12,25 +12,14 @@ import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 import { admissionForbidden } from './forbidden.js';
 import { formatQ, parseQ, type QList, type Quantity } from '../../controllers/resourcequota/quantity.js';
 import { podResourceList } from '../../controllers/resourcequota/usage.js';
+import { objects, str, view } from '../../api/registry/core/helpers.js';
 
 type Obj = Record<string, unknown>;
-
-function view(v: unknown): Obj {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
-}
-
-function arr(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.map(view) : [];
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
 
 const ANNOTATION = 'kubernetes.io/limit-ranger';
 
 function items(lr: KubeObject): Obj[] {
-  return arr(view(lr.spec).limits);
+  return objects(view(lr.spec).limits);
 }
 
 /** defaultContainerResourceRequirements: the union of every Container item's defaultRequest and default. */
@@ -79,8 +68,8 @@ export function mutatePod(lr: KubeObject, pod: KubeObject): void {
   const defaults = containerDefaults(lr);
   const spec = view(pod.spec);
   const notes: string[] = [];
-  for (const c of arr(spec.containers)) notes.push(...mergeContainer(c, defaults, 'container'));
-  for (const c of arr(spec.initContainers)) notes.push(...mergeContainer(c, defaults, 'init container'));
+  for (const c of objects(spec.containers)) notes.push(...mergeContainer(c, defaults, 'container'));
+  for (const c of objects(spec.initContainers)) notes.push(...mergeContainer(c, defaults, 'init container'));
   if (!notes.length) return;
   pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [ANNOTATION]: `LimitRanger plugin set: ${notes.join('; ')}` };
 }
@@ -163,7 +152,7 @@ export function validatePod(lr: KubeObject, pod: KubeObject): string[] {
   const spec = view(pod.spec);
   for (const it of items(lr)) {
     if (it.type === 'Container') {
-      for (const c of [...arr(spec.containers), ...arr(spec.initContainers)]) {
+      for (const c of [...objects(spec.containers), ...objects(spec.initContainers)]) {
         const { req, lim } = lists(c.resources);
         checkItem(it, 'Container', req, lim, errs);
       }

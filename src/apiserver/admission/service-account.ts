@@ -14,20 +14,9 @@ import type { KubeObject } from '../../api/object.js';
 import { generateNameSuffix } from '../object-meta.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 import { admissionForbidden } from './forbidden.js';
+import { objects, str, view } from '../../api/registry/core/helpers.js';
 
 type Obj = Record<string, unknown>;
-
-function view(v: unknown): Obj {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
-}
-
-function arr(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.map(view) : [];
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
 
 /** Where the token, ca.crt and namespace files appear in every container. */
 export const DEFAULT_API_TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -68,12 +57,12 @@ export function shouldAutomount(sa: KubeObject, pod: KubeObject): boolean {
  */
 export function mountServiceAccountToken(pod: KubeObject, suffix: () => string = generateNameSuffix): void {
   const spec = (pod.spec ??= {}) as Obj;
-  const volumes = arr(spec.volumes);
+  const volumes = objects(spec.volumes);
   const existing = volumes.find((v) => typeof v.name === 'string' && v.name.startsWith(VOLUME_PREFIX));
   const name = existing ? String(existing.name) : VOLUME_PREFIX + suffix();
   let needed = false;
-  for (const c of [...arr(spec.initContainers), ...arr(spec.containers)]) {
-    const mounts = arr(c.volumeMounts);
+  for (const c of [...objects(spec.initContainers), ...objects(spec.containers)]) {
+    const mounts = objects(c.volumeMounts);
     if (mounts.some((m) => m.mountPath === DEFAULT_API_TOKEN_MOUNT_PATH)) continue;
     c.volumeMounts = [...mounts, { name, readOnly: true, mountPath: DEFAULT_API_TOKEN_MOUNT_PATH }];
     needed = true;
@@ -84,7 +73,7 @@ export function mountServiceAccountToken(pod: KubeObject, suffix: () => string =
 /** The first env secretKeyRef of `containers` outside `mountable`, worded as upstream. */
 function envSecretError(mountable: Set<string>, saName: string, containers: Obj[], what: string): string | undefined {
   for (const c of containers) {
-    for (const e of arr(c.env)) {
+    for (const e of objects(c.env)) {
       const ref = view(view(e.valueFrom).secretKeyRef);
       if (view(e.valueFrom).secretKeyRef !== undefined && !mountable.has(str(ref.name))) {
         return `${what} ${str(c.name)} with envVar ${str(e.name)} referencing secret.secretName="${str(ref.name)}" is not allowed because service account ${saName} does not reference that secret`;
@@ -96,25 +85,25 @@ function envSecretError(mountable: Set<string>, saName: string, containers: Obj[
 
 /** limitEphemeralContainerSecretReferences: ephemeral containers added later obey the same list. */
 export function ephemeralSecretReferenceError(sa: KubeObject, pod: KubeObject): string | undefined {
-  const mountable = new Set(arr((sa as Obj).secrets).map((s) => str(s.name)));
-  return envSecretError(mountable, sa.metadata.name ?? '', arr(view(pod.spec).ephemeralContainers), 'ephemeral container');
+  const mountable = new Set(objects((sa as Obj).secrets).map((s) => str(s.name)));
+  return envSecretError(mountable, sa.metadata.name ?? '', objects(view(pod.spec).ephemeralContainers), 'ephemeral container');
 }
 
 /** limitSecretReferences: the first secret reference the ServiceAccount does not list, as upstream words it. */
 export function secretReferenceError(sa: KubeObject, pod: KubeObject): string | undefined {
   const saName = sa.metadata.name ?? '';
-  const mountable = new Set(arr((sa as Obj).secrets).map((s) => str(s.name)));
+  const mountable = new Set(objects((sa as Obj).secrets).map((s) => str(s.name)));
   const spec = view(pod.spec);
-  for (const v of arr(spec.volumes)) {
+  for (const v of objects(spec.volumes)) {
     const secret = view(v.secret);
     if (v.secret !== undefined && !mountable.has(str(secret.secretName))) {
       return `volume with secret.secretName="${str(secret.secretName)}" is not allowed because service account ${saName} does not reference that secret`;
     }
   }
-  const envErr = envSecretError(mountable, saName, arr(spec.initContainers), 'init container') ?? envSecretError(mountable, saName, arr(spec.containers), 'container');
+  const envErr = envSecretError(mountable, saName, objects(spec.initContainers), 'init container') ?? envSecretError(mountable, saName, objects(spec.containers), 'container');
   if (envErr) return envErr;
-  const pull = new Set(arr((sa as Obj).imagePullSecrets).map((s) => str(s.name)));
-  const refs = arr(spec.imagePullSecrets);
+  const pull = new Set(objects((sa as Obj).imagePullSecrets).map((s) => str(s.name)));
+  const refs = objects(spec.imagePullSecrets);
   for (let i = 0; i < refs.length; i++) {
     const n = str(refs[i]?.name);
     if (!pull.has(n)) return `imagePullSecrets[${i}].name="${n}" is not allowed because service account ${saName} does not reference that imagePullSecret`;
@@ -127,11 +116,11 @@ export function mirrorPodError(pod: KubeObject): string | undefined {
   const spec = view(pod.spec);
   if (spec.serviceAccountName) return 'a mirror pod may not reference service accounts';
   const usesSecret =
-    arr(spec.volumes).some((v) => v.secret !== undefined) ||
-    arr(spec.imagePullSecrets).length > 0 ||
-    [...arr(spec.initContainers), ...arr(spec.containers)].some((c) => arr(c.env).some((e) => view(e.valueFrom).secretKeyRef !== undefined) || arr(c.envFrom).some((e) => e.secretRef !== undefined));
+    objects(spec.volumes).some((v) => v.secret !== undefined) ||
+    objects(spec.imagePullSecrets).length > 0 ||
+    [...objects(spec.initContainers), ...objects(spec.containers)].some((c) => objects(c.env).some((e) => view(e.valueFrom).secretKeyRef !== undefined) || objects(c.envFrom).some((e) => e.secretRef !== undefined));
   if (usesSecret) return 'a mirror pod may not reference secrets';
-  if (arr(spec.volumes).some((v) => arr(view(v.projected).sources).some((s) => s.serviceAccountToken !== undefined))) {
+  if (objects(spec.volumes).some((v) => objects(view(v.projected).sources).some((s) => s.serviceAccountToken !== undefined))) {
     return 'a mirror pod may not use ServiceAccountToken volume projections';
   }
   return undefined;
@@ -190,8 +179,8 @@ export function serviceAccountAdmissionWith(opts: ServiceAccountAdmissionOptions
       spec.serviceAccount = spec.serviceAccountName;
       const sa = await lookup(a, str(spec.serviceAccountName));
       if (shouldAutomount(sa, pod)) mountServiceAccountToken(pod, opts.suffix);
-      if (!arr(spec.imagePullSecrets).length && arr((sa as Obj).imagePullSecrets).length) {
-        spec.imagePullSecrets = arr((sa as Obj).imagePullSecrets).map((s) => ({ name: s.name }));
+      if (!objects(spec.imagePullSecrets).length && objects((sa as Obj).imagePullSecrets).length) {
+        spec.imagePullSecrets = objects((sa as Obj).imagePullSecrets).map((s) => ({ name: s.name }));
       }
     },
     async validate(a) {

@@ -25,6 +25,11 @@ export interface AdmissionAttributes {
   list?(group: string, resource: string): Promise<KubeObject[]>;
   /** warnings returned to the client in Warning headers */
   warn(message: string): void;
+  /**
+   * Records an annotation on the request's audit event (upstream's audit.AddAuditAnnotation, e.g.
+   * pod-security.kubernetes.io/audit-violations); absent or a no-op where the request is not audited.
+   */
+  addAuditAnnotation?(key: string, value: string): void;
 }
 
 export interface AdmissionPlugin {

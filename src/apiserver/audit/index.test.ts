@@ -233,3 +233,33 @@ test('annotations added during the request appear on its final event', async () 
   assert.deepEqual(out[1]?.sourceIPs, ['10.0.0.1']);
   assert.deepEqual(out[1]?.user, { username: 'bob' });
 });
+
+test("a pod created in a namespace labelled audit=restricted records PodSecurity's audit annotations on its event", async () => {
+  const ns = 'psa-audited';
+  const mk = await admin.raw('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'pod-security.kubernetes.io/audit': 'restricted' } } } });
+  assert.equal(mk.status, 201);
+  const sa = await admin.raw('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } } });
+  assert.equal(sa.status, 201);
+  const res = await admin.raw('POST', `/api/v1/namespaces/${ns}/pods`, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'loose' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } });
+  assert.equal(res.status, 201, 'audit mode never rejects');
+  const e = (await eventsOf(String(res.headers['audit-id']), 1)).at(-1)!;
+  assert.equal(e.stage, 'ResponseComplete');
+  assert.equal(e.objectRef?.name, 'loose');
+  assert.match(e.annotations?.['pod-security.kubernetes.io/audit-violations'] ?? '', /^would violate PodSecurity "restricted:latest": .*runAsNonRoot/);
+  assert.equal(e.annotations?.['pod-security.kubernetes.io/enforce-policy'], 'privileged:latest');
+  assert.equal(e.annotations?.['authorization.k8s.io/decision'], 'allow');
+});
+
+test('an annotation keeps its first value when it is added again, as upstream', () => {
+  const req = { headers: {}, url: '/api/v1/pods', socket: { remoteAddress: '10.0.0.1' } };
+  const listeners = new Map<string, () => void>();
+  const res = { headersSent: false, statusCode: 200, setHeader: () => undefined, once: (ev: string, f: () => void) => listeners.set(ev, f), writeHead: () => undefined };
+  const out: AuditEvent[] = [];
+  const auditor = new Auditor({ policy: parsePolicy('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: [{level: Metadata}]\n'), sink: { write: (l) => out.push(JSON.parse(l) as AuditEvent) } });
+  const info = { verb: 'update', isResourceRequest: true, path: '/api/v1/pods', group: '', version: 'v1', resource: 'pods', subresource: '', namespace: 'default', name: 'p', user: { name: 'bob', groups: [] } };
+  const r = auditor.begin(req as never, res as never, info);
+  r?.annotate('pod-security.kubernetes.io/enforce-policy', 'baseline:latest');
+  r?.annotate('pod-security.kubernetes.io/enforce-policy', 'restricted:latest');
+  listeners.get('finish')?.();
+  assert.equal(out.at(-1)?.annotations?.['pod-security.kubernetes.io/enforce-policy'], 'baseline:latest');
+});

@@ -13,6 +13,7 @@ import { BODY_TAP, type BodyTap } from '../http.js';
 import { AuditLogWriter, type AuditLogWriterOptions } from './log-writer.js';
 import { defaultPolicy, evaluatePolicy, loadPolicyFile, type Level, type Policy, type RequestAuditConfig, type Stage } from './policy.js';
 import { containsSecret, decodeRequestBody, eventUser, isSensitive, microTime, objectRef, responseStatus, sourceIPs, withoutManagedFields, type AuditEvent } from './event.js';
+import type { AuthorizationAttributes } from '../authz/types.js';
 
 export { AuditLogWriter } from './log-writer.js';
 export { parsePolicy, loadPolicyFile, evaluatePolicy, defaultPolicy, AuditPolicyError } from './policy.js';
@@ -33,17 +34,8 @@ export interface AuditorOptions {
 }
 
 /** What the server knows about a request when auditing starts (after authentication). */
-export interface AuditRequestInfo {
+export interface AuditRequestInfo extends Omit<AuthorizationAttributes, 'user'> {
   user?: UserInfo;
-  verb: string;
-  isResourceRequest: boolean;
-  path: string;
-  group: string;
-  version: string;
-  resource: string;
-  subresource: string;
-  namespace: string;
-  name: string;
 }
 
 const AUDIT_REQUEST = Symbol('kubeling.auditRequest');
@@ -157,9 +149,14 @@ export class AuditRequest {
     this.annotate('authorization.k8s.io/reason', reason ?? '');
   }
 
-  /** Adds an annotation (admission plugins add theirs, e.g. pod-security.kubernetes.io/enforce-policy). */
+  /**
+   * Adds an annotation (admission plugins add theirs, e.g. pod-security.kubernetes.io/enforce-policy).
+   * The first value of a key stays, as upstream keeps it (and only logs) when a later one differs:
+   * an update retried after a conflict runs admission again.
+   */
   annotate(key: string, value: string): void {
-    (this.base.annotations ??= {})[key] = value;
+    const annotations = (this.base.annotations ??= {});
+    if (!(key in annotations)) annotations[key] = value;
   }
 
   /** The request failed with an unexpected error: the final event is a Panic one. */

@@ -9,10 +9,26 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError, errors } from '../../api/errors.js';
 import type { AuthRequest, Authenticator, UserInfo } from './types.js';
 
-/** One kind of token (authenticator.Token): undefined when the token is not of this kind; throws 401 when it is but is invalid. */
+/**
+ * A token authenticator's user; tokens that name their audiences (ServiceAccount JWTs) also say
+ * which of the wanted audiences they are valid for (authenticator.Response.Audiences).
+ */
+export type TokenUser = UserInfo & { audiences?: string[] };
+
+/**
+ * One kind of token (authenticator.Token): undefined when the token is not of this kind; throws 401
+ * when it is but is invalid. `audiences` are the wanted audiences (a TokenReview's
+ * spec.audiences); without them a token must be meant for the API server's own audiences.
+ */
 export interface TokenAuthenticator {
-  authenticateToken(token: string): Promise<UserInfo | undefined>;
+  authenticateToken(token: string, audiences?: string[]): Promise<TokenUser | undefined>;
 }
+
+/**
+ * An AuthRequest that names the wanted audiences (authenticator.WithAudiences), for a TokenReview;
+ * the bearer authenticator answers in `tokenAudiences` those an audience-aware token is valid for.
+ */
+export type AudienceAuthRequest = AuthRequest & { audiences?: string[]; tokenAudiences?: string[] };
 
 /** The single value of a header (HTTP/1.1 and HTTP/2 headers may be arrays). */
 export function headerValue(headers: AuthRequest['headers'], name: string): string | undefined {
@@ -48,14 +64,19 @@ export function withAuthenticatedGroup(user: UserInfo): UserInfo {
 export class BearerTokenAuthenticator implements Authenticator {
   constructor(private readonly list: TokenAuthenticator[]) {}
 
-  async authenticate(req: AuthRequest): Promise<UserInfo | undefined> {
+  async authenticate(req: AudienceAuthRequest): Promise<UserInfo | undefined> {
     const token = bearerToken(req.headers);
     if (token === undefined) return undefined;
+    const wanted = req.audiences?.length ? req.audiences : undefined;
     let failure: ApiError | undefined;
     for (const a of this.list) {
       try {
-        const user = await a.authenticateToken(token);
-        if (user) return withAuthenticatedGroup(user);
+        const found = await a.authenticateToken(token, wanted);
+        if (found) {
+          const { audiences, ...user } = found;
+          if (wanted && audiences) req.tokenAudiences = audiences;
+          return withAuthenticatedGroup(user);
+        }
       } catch (e) {
         // A token authenticator's failure is a 401 whatever went wrong (storage errors included):
         // a broken credential must never be mistaken for no credential.

@@ -8,6 +8,7 @@ import { startReviewTestServer, type ReviewTestServer } from '../authz/review-te
 import type { KeyPair } from '../../pki/index.js';
 import type { AuthRequest, Authenticator, UserInfo } from './types.js';
 import { tokenReviewHandler, type AudienceAuthRequest } from './selfsubjectreview.js';
+import { startAuthnTestServer } from './test-server.js';
 
 const AUTHN = '/apis/authentication.k8s.io';
 const fixture = (name: string): Buffer =>
@@ -131,4 +132,33 @@ test('with API audiences, a token is valid for the wanted audiences it shares wi
   assert.deepEqual(seenRequests[0]!.audiences, ['api', 'vault']);
   const foreign = await s.request('POST', `${AUTHN}/v1/tokenreviews`, { body: tr({ token: 'sa-token', audiences: ['vault'] }) });
   assert.equal((foreign.body.status as { authenticated: boolean }).authenticated, false);
+});
+
+test('a TokenReview for the audience a ServiceAccount token was made for authenticates it with that audience', async () => {
+  const srv = await startAuthnTestServer();
+  try {
+    const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'vaulted' } };
+    assert.equal((await srv.call('POST', '/api/v1/namespaces/default/serviceaccounts', { admin: true, body: sa })).status, 201);
+    const treq = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: ['vault'], expirationSeconds: 600 } };
+    const made = await srv.call('POST', '/api/v1/namespaces/default/serviceaccounts/vaulted/token', { admin: true, body: treq });
+    assert.equal(made.status, 201, made.text);
+    const token = (made.body.status as { token: string }).token;
+    const review = (audiences?: string[]) => srv.call('POST', `${AUTHN}/v1/tokenreviews`, { admin: true, body: tr({ token, ...(audiences ? { audiences } : {}) }) });
+    const ok = await review(['vault']);
+    assert.equal(ok.status, 201, ok.text);
+    const st = ok.body.status as { authenticated: boolean; user: { username: string }; audiences: string[] };
+    assert.equal(st.authenticated, true);
+    assert.equal(st.user.username, 'system:serviceaccount:default:vaulted');
+    assert.deepEqual(st.audiences, ['vault']);
+    const both = await review(['other', 'vault']);
+    assert.deepEqual((both.body.status as { audiences: string[] }).audiences, ['vault']);
+    // Without spec.audiences the API audiences are wanted, which this token is not for.
+    const api = (await review()).body.status as { authenticated: boolean; error: string };
+    assert.equal(api.authenticated, false);
+    assert.match(api.error, /token audiences \["vault"\] is invalid for the target audiences/);
+    // Nor is it valid for the API itself.
+    assert.equal((await srv.call('GET', '/api/v1/namespaces', { headers: { authorization: `Bearer ${token}` } })).status, 401);
+  } finally {
+    await srv.stop();
+  }
 });

@@ -11,7 +11,8 @@ import { rfc3339 } from '../object-meta.js';
 import type { RequestCtx } from '../handlers/context.js';
 import type { ReviewApi } from '../authz/review-common.js';
 import { readReview, respondReview, reviewDef } from '../authz/review-common.js';
-import type { AuthRequest, Authenticator, UserInfo } from './types.js';
+import type { AudienceAuthRequest } from './bearer.js';
+import type { Authenticator, UserInfo } from './types.js';
 
 /** The API group of the authentication reviews. */
 export const AUTHENTICATION_GROUP = 'authentication.k8s.io';
@@ -51,8 +52,7 @@ export interface TokenReviewOptions {
   apiAudiences?: string[];
 }
 
-/** An AuthRequest that also names the wanted audiences, for authenticators that can check them per request. */
-export type AudienceAuthRequest = AuthRequest & { audiences?: string[] };
+export type { AudienceAuthRequest };
 
 /**
  * POST /apis/authentication.k8s.io/v1/tokenreviews. As upstream: 400 without spec.token, the
@@ -83,12 +83,17 @@ async function review(authenticator: Authenticator, token: string, wanted: strin
     return { authenticated: false, user: {}, error: message };
   }
   if (!user) return { authenticated: false, user: {} };
-  // The token authenticators check tokens against the API server's audiences only (upstream's
-  // audience-agnostic wrapping), so a token is valid for the wanted audiences it shares with them,
-  // and for none other: reporting a foreign audience would let another service accept a token
-  // never meant for it.
+  // Audience-aware tokens (ServiceAccount JWTs) were checked against the wanted audiences and
+  // answer the ones they are valid for. The others (static, bootstrap) are audience-agnostic
+  // (upstream's WrapAudienceAgnosticToken): valid for the wanted audiences they share with the API
+  // server's, and for none other — reporting a foreign audience would let another service accept
+  // a token never meant for it.
   let audiences = wanted;
-  if (wanted.length && apiAudiences.length) {
+  if (req.tokenAudiences) {
+    audiences = req.tokenAudiences;
+    // Upstream's guard against an authenticator that ignored the wanted audiences.
+    if (wanted.length && !audiences.some((a) => wanted.includes(a))) throw errors.internal('error validating audiences');
+  } else if (wanted.length && apiAudiences.length) {
     audiences = wanted.filter((a) => apiAudiences.includes(a));
     if (!audiences.length) {
       return { authenticated: false, user: {}, error: `token audiences ${JSON.stringify(apiAudiences)} is invalid for the target audiences ${JSON.stringify(wanted)}` };

@@ -170,3 +170,29 @@ test('ServiceAccount user names split into namespace and name, and others do not
   assert.equal(splitServiceAccountUsername('system:serviceaccount:a:b:c'), undefined);
   assert.equal(splitServiceAccountUsername('alice'), undefined);
 });
+
+test('a token for another audience authenticates when that audience is wanted, answering it', async () => {
+  const { issuer, authn } = setup();
+  const t = await issuer.issue({ ...bound, audiences: ['vault'] });
+  const u = await authn.authenticateToken(t.token, ['vault']);
+  assert.equal(u?.name, 'system:serviceaccount:default:mysa');
+  assert.deepEqual(u?.audiences, ['vault']);
+});
+
+test('the audiences answered are those of the token that are wanted', async () => {
+  const { issuer, authn } = setup();
+  const t = await issuer.issue({ ...bound, audiences: ['a', 'b', 'c'] });
+  assert.deepEqual((await authn.authenticateToken(t.token, ['d', 'c', 'b']))?.audiences, ['b', 'c']);
+});
+
+test('a token wanted for an audience it does not name is refused with upstream\'s reason', async () => {
+  const { issuer, authn } = setup();
+  const t = await issuer.issue(bound);
+  await assert.rejects(authn.authenticateToken(t.token, ['vault']), (e) => e instanceof ApiError && e.code === 401 && e.message === `token audiences ["${DEFAULT_ISSUER}"] is invalid for the target audiences ["vault"]`);
+});
+
+test('without wanted audiences a token is valid for the API audiences', async () => {
+  const { issuer, authn } = setup();
+  const t = await issuer.issue(bound);
+  assert.deepEqual((await authn.authenticateToken(t.token))?.audiences, [DEFAULT_ISSUER]);
+});

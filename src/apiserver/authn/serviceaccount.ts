@@ -4,7 +4,8 @@
  *
  * Bound tokens carry upstream's claims: iss, sub `system:serviceaccount:<ns>:<name>`, aud, exp,
  * iat, nbf, jti and `kubernetes.io: {namespace, serviceaccount{name,uid}, pod?, secret?, node?}`.
- * Verification checks the signature, issuer, audience (one of the API audiences) and validity
+ * Verification checks the signature, issuer, audience (one of the wanted audiences: by default the
+ * API audiences, for a TokenReview its spec.audiences) and validity
  * window, then that the ServiceAccount and the bound Pod / Secret / Node still exist with the same
  * uid — a token bound to a pod stops working once the pod is gone (upstream lets objects that are
  * being deleted pass for 60 s more). The objects are read from storage on every request: that is
@@ -19,7 +20,7 @@ import { errors } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { ApiDeps } from '../pipeline.js';
 import { storageKey } from '../resources.js';
-import type { TokenAuthenticator } from './bearer.js';
+import type { TokenAuthenticator, TokenUser } from './bearer.js';
 import { constantTimeEqual } from './bearer.js';
 import type { UserInfo } from './types.js';
 
@@ -187,6 +188,11 @@ export interface ServiceAccountAuthenticatorOptions {
   now?: () => Date;
 }
 
+/** A string list as Go's %q prints it: ["a" "b"]. */
+function goStrings(list: string[]): string {
+  return `[${list.map((s) => JSON.stringify(s)).join(' ')}]`;
+}
+
 function deletedLongAgo(o: KubeObject, now: Date): boolean {
   const ts = o.metadata.deletionTimestamp;
   return ts !== undefined && new Date(ts).getTime() < now.getTime() - DELETION_GRACE_MS;
@@ -208,7 +214,12 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     this.now = opts.now ?? (() => new Date());
   }
 
-  async authenticateToken(token: string): Promise<UserInfo | undefined> {
+  /**
+   * `audiences`: the wanted audiences (default the API audiences). As upstream's JWT
+   * authenticator, the token is valid for those of them it names (all API audiences for a legacy
+   * token, which names none) and refused when that leaves none.
+   */
+  async authenticateToken(token: string, audiences?: string[]): Promise<TokenUser | undefined> {
     // Tokens of another issuer (or not JWTs at all) belong to other authenticators (hasCorrectIssuer).
     let iss: string | undefined;
     try {
@@ -220,7 +231,22 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     const legacy = this.legacyEnabled && iss === LEGACY_ISSUER;
     if (!legacy && (iss === undefined || !this.issuers.includes(iss))) return undefined;
     const payload = await this.verify(token, legacy);
-    return legacy ? this.validateLegacy(token, payload) : this.validateBound(payload);
+    const granted = this.audiencesFor(payload, audiences);
+    const user = legacy ? await this.validateLegacy(token, payload) : await this.validateBound(payload);
+    return { ...user, audiences: granted };
+  }
+
+  /** The token's audiences (the API audiences when it names none) that are also wanted. */
+  private audiencesFor(p: JWTPayload, wanted: string[] | undefined): string[] {
+    const named = typeof p.aud === 'string' ? [p.aud] : Array.isArray(p.aud) ? p.aud : [];
+    const tokenAuds = named.length ? named : this.audiences;
+    const requested = wanted?.length ? wanted : this.audiences;
+    const granted = tokenAuds.filter((a) => requested.includes(a));
+    if (!granted.length) {
+      // Upstream logs the reason and answers API requests a bare 401; a TokenReview reports it.
+      throw errors.unauthorized(wanted?.length ? `token audiences ${goStrings(tokenAuds)} is invalid for the target audiences ${goStrings(requested)}` : 'Unauthorized');
+    }
+    return granted;
   }
 
   /** Signature with any configured key, plus issuer, audience and time checks for bound tokens. */
@@ -229,7 +255,8 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
       try {
         const { payload } = await jwtVerify(token, key, {
           issuer: legacy ? LEGACY_ISSUER : this.issuers,
-          ...(legacy ? {} : { audience: this.audiences, requiredClaims: ['exp'] }),
+          // Audiences are checked afterwards against the wanted ones (audiencesFor).
+          ...(legacy ? {} : { requiredClaims: ['exp'] }),
           clockTolerance: LEEWAY_SECONDS,
           currentDate: this.now(),
         });

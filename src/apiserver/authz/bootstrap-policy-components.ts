@@ -13,6 +13,8 @@
  *   and the local-path provisioner of the local node.
  */
 import type { KubeObject } from '../../api/object.js';
+import type { PolicyRule } from './rules.js';
+export type { PolicyRule } from './rules.js';
 
 /** The user names the components authenticate as (CN of their client certificates). */
 export const componentUsers = {
@@ -28,14 +30,6 @@ export const nodesGroup = 'system:nodes';
 /** Group of bootstrap-token users (`system:bootstrap:<token-id>`). */
 export const bootstrappersGroup = 'system:bootstrappers';
 
-/** An rbac.authorization.k8s.io/v1 PolicyRule. */
-export interface PolicyRule {
-  verbs: string[];
-  apiGroups?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  nonResourceURLs?: string[];
-}
 
 interface Subject {
   kind: 'User' | 'Group' | 'ServiceAccount';

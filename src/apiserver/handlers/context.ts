@@ -6,6 +6,7 @@ import { errors } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { UserInfo } from '../authn/types.js';
 import type { Req, Res } from '../http.js';
+import { addAuditAnnotation } from '../audit/index.js';
 import type { RequestInfo } from '../request-info.js';
 import type { ApiDeps, FieldValidation, OpContext } from '../pipeline.js';
 import { parseFieldSelector, parseLabelSelector, matchLabels } from '../selectors.js';
@@ -57,6 +58,7 @@ export function opContext(rc: RequestCtx, opts: { manager?: string } = {}): OpCo
     fieldManager: opts.manager ?? fieldManagerOf(rc),
     fieldValidation: fieldValidationOf(rc.query),
     warnings: rc.warnings,
+    addAuditAnnotation: (key, value) => addAuditAnnotation(rc.req, key, value),
   };
 }
 

@@ -1,10 +1,11 @@
 /**
  * certificatesigningrequests/approval (upstream pkg/registry/certificates/certificates approval
  * strategy + plugin/pkg/admission/certificates/approval): a PUT or PATCH there changes only
- * status.conditions (spec and status.certificate stay as stored), fills the conditions'
- * lastUpdateTime/lastTransitionTime, and is allowed only to users who may `approve` the CSR's
- * signer (`signers` in certificates.k8s.io, resourceName the signerName or `<domain>/*`).
- * Validation (unique types, Approved XOR Denied, no removal) is the CSR strategy's.
+ * status.conditions (spec and status.certificate stay as stored: csrApprovalStrategy, which the
+ * pipeline applies to this subresource), fills the conditions' lastUpdateTime/lastTransitionTime,
+ * and is allowed only to users who may `approve` the CSR's signer (`signers` in
+ * certificates.k8s.io, resourceName the signerName or `<domain>/*`). Validation (unique types,
+ * Approved XOR Denied, no removal) is the CSR strategy's.
  *
  * Also here: `csrRequester`, the mutating step upstream's CSR strategy does in PrepareForCreate
  * (spec.username/uid/groups/extra are the requesting user's, whatever the body said); strategies
@@ -13,6 +14,7 @@
 import { errors } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { deepCopy } from '../../api/object.js';
+import { csrApprovalStrategy } from '../../api/registry/certificates/certificatesigningrequest.js';
 import { findKind } from '../../api/schema/types.js';
 import type { UserInfo } from '../authn/types.js';
 import type { Authorizer } from '../authz/types.js';
@@ -20,7 +22,6 @@ import type { AdmissionPlugin } from '../admission/types.js';
 import { readBody } from '../http.js';
 import { decodeBody } from '../negotiate.js';
 import { applyPatch, patchTypeFromContentType } from '../patch/index.js';
-import { rfc3339 } from '../object-meta.js';
 import { updateObject } from '../pipeline.js';
 import type { RequestCtx } from './context.js';
 import { opContext } from './context.js';
@@ -28,41 +29,12 @@ import { getObject, respondObject } from './read.js';
 
 interface Condition {
   type?: string;
-  status?: string;
-  reason?: string;
-  message?: string;
-  lastUpdateTime?: string;
-  lastTransitionTime?: string;
   [k: string]: unknown;
 }
 
 function conditionsOf(obj: KubeObject | undefined): Condition[] {
   const c = (obj?.status as { conditions?: unknown } | undefined)?.conditions;
   return Array.isArray(c) ? (c.filter((x) => x && typeof x === 'object') as Condition[]) : [];
-}
-
-/**
- * The approval strategy's PrepareForUpdate: the stored object with only the conditions of `next`,
- * each with timestamps filled (populateConditionTimestamps: a missing lastTransitionTime is kept
- * from an old condition of the same type and status, else now).
- */
-export function approvalUpdate(next: KubeObject, cur: KubeObject, now: Date): KubeObject {
-  const out = deepCopy(cur);
-  const stamp = rfc3339(now);
-  const old = conditionsOf(cur);
-  const conditions = conditionsOf(next).map((c0) => {
-    const c = { ...c0 };
-    if (!c.lastUpdateTime) c.lastUpdateTime = stamp;
-    if (!c.lastTransitionTime) {
-      const prev = old.find((o) => o.type === c.type && o.status === c.status && o.lastTransitionTime);
-      c.lastTransitionTime = prev?.lastTransitionTime ?? stamp;
-    }
-    return c;
-  });
-  out.status = { ...(cur.status ?? {}), conditions };
-  // Carry what concurrency control and field ownership need from the request.
-  if (next.metadata?.resourceVersion) out.metadata.resourceVersion = next.metadata.resourceVersion;
-  return out;
 }
 
 /** The condition types (Approved, Denied) a transition from `cur` to `next` adds. */
@@ -136,10 +108,11 @@ export async function handleCsrApproval(rc: RequestCtx): Promise<void> {
           );
         }
       }
-      return approvalUpdate(next, current, rc.deps.now());
+      return next;
     },
-    // The pipeline's status path keeps spec and metadata and runs the CSR validation on the result.
-    { subresource: 'status', checkFields: false },
+    // A status-like write narrowed by the approval strategy: only conditions change, and admission
+    // and managedFields see the "approval" subresource, as upstream's.
+    { subresource: 'approval', checkFields: false, strategy: csrApprovalStrategy(rc.deps.now) },
   );
   respondObject(rc, 200, object);
 }

@@ -69,6 +69,7 @@ export async function deleteOne(rc: RequestCtx, name: string, opts: DeleteOption
   await runAdmission(deps.admission, {
     operation: 'DELETE', def, namespace: rc.info.namespace, name, subresource: '', oldObject: cur, user: rc.user, dryRun: ctx.dryRun,
     warn: (m) => rc.warnings.push(m),
+    addAuditAnnotation: ctx.addAuditAnnotation,
     get: async (g, r, ns, n) => {
       const d = deps.resources.preferred(g, r);
       return d ? deps.store.get(storageKey(d, ns, n)) : undefined;

@@ -12,6 +12,7 @@ import type { KubeObject } from '../../api/object.js';
 import { isPlainObject } from '../../api/object.js';
 import { field, type FieldError } from '../../api/field.js';
 import { runAdmission } from '../admission/types.js';
+import { addAuditAnnotation } from '../audit/index.js';
 import type { ServiceAccountTokenIssuer, BoundTokenRequest, ObjectReader } from '../authn/serviceaccount.js';
 import { storeReader } from '../authn/serviceaccount.js';
 import { readBody, send } from '../http.js';
@@ -105,6 +106,7 @@ export function tokenRequestHandler(opts: TokenRequestOptions): SubresourceHandl
       user: rc.user,
       dryRun: false,
       warn: (m) => rc.warnings.push(m),
+      addAuditAnnotation: (key, value) => addAuditAnnotation(rc.req, key, value),
       get: async (group, resource, ns, n) => {
         const def = rc.deps.resources.preferred(group, resource);
         return def ? rc.deps.store.get(storageKey(def, ns, n)) : undefined;

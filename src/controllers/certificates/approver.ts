@@ -12,12 +12,9 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import { deepCopy } from '../../api/object.js';
-import type { Informer } from '../../client/informer.js';
 import { isStatus } from '../../client/rest.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerContext } from '../common/controller.js';
-import { runWorkers } from '../common/worker.js';
-import { CSRS, SUBJECT_ACCESS_REVIEWS } from './common.js';
+import type { ControllerContext } from '../common/controller.js';
+import { CSRS, CsrQueueController, SUBJECT_ACCESS_REVIEWS } from './common.js';
 import { Signers, certificateOf, conditionsOf, parseCsr, specOf, type CsrSpec, type ParsedCsr } from './csr.js';
 import { validateKubeletClientCsr, validateKubeletServingCsr } from './signer.js';
 
@@ -73,32 +70,13 @@ export interface ApproverOptions {
 }
 
 /** The running "csrapproving" controller. */
-export class CsrApprovingController implements Controller {
-  readonly name = 'csrapproving';
-  readonly queue: WorkQueue;
-  private readonly csrs: Informer;
-  private workers: Promise<void> | undefined;
+export class CsrApprovingController extends CsrQueueController {
+  override readonly name = 'csrapproving';
   /** false once the server answered 404 for SubjectAccessReviews: the group fallback applies */
   private reviewsServed = true;
 
-  constructor(private readonly ctx: ControllerContext, private readonly opts: ApproverOptions = {}) {
-    this.queue = new WorkQueue({ clock: ctx.clock });
-    this.csrs = ctx.informers.informerFor(CSRS);
-    const enqueue = (o: KubeObject): void => {
-      if (o.metadata.name) this.queue.add(o.metadata.name);
-    };
-    this.csrs.addHandlers({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n) });
-  }
-
-  /** Starts the workers. */
-  start(): void {
-    this.workers = runWorkers(this.queue, (k) => this.reconcile(k), { workers: this.opts.workers ?? 1, name: this.name, log: this.ctx.log });
-  }
-
-  /** Stops the workers. */
-  async stop(): Promise<void> {
-    this.queue.shutDown();
-    await this.workers;
+  constructor(ctx: ControllerContext, private readonly opts: ApproverOptions = {}) {
+    super(ctx, opts.workers ?? 1);
   }
 
   /** SubjectAccessReview for the CSR's requester: may it create certificatesigningrequests/<sub>? */

@@ -8,13 +8,10 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { KubeObject } from '../../api/object.js';
 import { deepCopy } from '../../api/object.js';
-import type { Informer } from '../../client/informer.js';
 import { isStatus } from '../../client/rest.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import { createCertificate, type KeyUsageName } from '../../pki/cert.js';
-import type { Controller, ControllerContext } from '../common/controller.js';
-import { runWorkers } from '../common/worker.js';
-import { CSRS, rfc3339, type CaKeyPair } from './common.js';
+import type { ControllerContext } from '../common/controller.js';
+import { CSRS, CsrQueueController, rfc3339, type CaKeyPair } from './common.js';
 import { Signers, certificateOf, hasTrueCondition, parseCsr, specOf, type CsrCondition, type ParsedCsr } from './csr.js';
 
 /** --cluster-signing-duration's default: one year. */
@@ -151,30 +148,11 @@ export interface SignerControllerOptions extends SignOptions {
 }
 
 /** The running "csrsigning" controller. */
-export class CsrSigningController implements Controller {
-  readonly name = 'csrsigning';
-  readonly queue: WorkQueue;
-  private readonly csrs: Informer;
-  private workers: Promise<void> | undefined;
+export class CsrSigningController extends CsrQueueController {
+  override readonly name = 'csrsigning';
 
-  constructor(private readonly ctx: ControllerContext, private readonly opts: SignerControllerOptions) {
-    this.queue = new WorkQueue({ clock: ctx.clock });
-    this.csrs = ctx.informers.informerFor(CSRS);
-    const enqueue = (o: KubeObject): void => {
-      if (o.metadata.name) this.queue.add(o.metadata.name);
-    };
-    this.csrs.addHandlers({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n) });
-  }
-
-  /** Starts the workers. */
-  start(): void {
-    this.workers = runWorkers(this.queue, (k) => this.reconcile(k), { workers: this.opts.workers ?? 1, name: this.name, log: this.ctx.log });
-  }
-
-  /** Stops the workers. */
-  async stop(): Promise<void> {
-    this.queue.shutDown();
-    await this.workers;
+  constructor(ctx: ControllerContext, private readonly opts: SignerControllerOptions) {
+    super(ctx, opts.workers ?? 1);
   }
 
   /** Signs (or fails) one CSR by name. */

@@ -6,20 +6,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { matchingResources } from './usage.js';
 import { parseList } from './quantity.js';
-
-type Obj = Record<string, unknown>;
-
-function view(v: unknown): Obj {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
-}
-
-function arr(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.map(view) : [];
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { objects, str, view } from '../../api/registry/core/helpers.js';
 
 /** One ScopedResourceSelectorRequirement. */
 export interface ScopeRequirement {
@@ -33,7 +20,7 @@ export function scopeRequirements(quota: KubeObject): ScopeRequirement[] {
   const spec = view(quota.spec);
   const out: ScopeRequirement[] = [];
   for (const s of Array.isArray(spec.scopes) ? spec.scopes : []) if (typeof s === 'string') out.push({ scopeName: s, operator: 'Exists' });
-  for (const e of arr(view(spec.scopeSelector).matchExpressions)) {
+  for (const e of objects(view(spec.scopeSelector).matchExpressions)) {
     out.push({ scopeName: str(e.scopeName), operator: str(e.operator), values: Array.isArray(e.values) ? e.values.map(String) : undefined });
   }
   return out;
@@ -48,7 +35,7 @@ export function isTerminating(pod: KubeObject): boolean {
 /** GetPodQOS == BestEffort: no container requests or limits a non-zero cpu or memory. */
 export function isBestEffort(pod: KubeObject): boolean {
   const spec = view(pod.spec);
-  for (const c of [...arr(spec.containers), ...arr(spec.initContainers)]) {
+  for (const c of [...objects(spec.containers), ...objects(spec.initContainers)]) {
     const res = view(c.resources);
     for (const list of [parseList(res.requests), parseList(res.limits)]) {
       for (const r of ['cpu', 'memory']) {
@@ -65,7 +52,7 @@ export function usesCrossNamespacePodAffinity(pod: KubeObject): boolean {
   const aff = view(view(pod.spec).affinity);
   for (const kind of [aff.podAffinity, aff.podAntiAffinity]) {
     const k = view(kind);
-    const terms = [...arr(k.requiredDuringSchedulingIgnoredDuringExecution), ...arr(k.preferredDuringSchedulingIgnoredDuringExecution).map((w) => view(w.podAffinityTerm))];
+    const terms = [...objects(k.requiredDuringSchedulingIgnoredDuringExecution), ...objects(k.preferredDuringSchedulingIgnoredDuringExecution).map((w) => view(w.podAffinityTerm))];
     for (const t of terms) {
       if (t.namespaceSelector !== undefined && t.namespaceSelector !== null) return true;
       if (Array.isArray(t.namespaces) && t.namespaces.length > 0) return true;

@@ -6,20 +6,7 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import { addList, intQ, parseList, parseQ, type QList, type Quantity, addQ, cmpQ } from './quantity.js';
-
-type Obj = Record<string, unknown>;
-
-function view(v: unknown): Obj {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
-}
-
-function arr(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.map(view) : [];
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { objects, str, view } from '../../api/registry/core/helpers.js';
 
 /** ObjectCountQuotaResourceNameFor: count/<resource> for the core group, count/<resource>.<group> otherwise. */
 export function countName(group: string, resource: string): string {
@@ -87,10 +74,10 @@ function maxInto(a: QList, b: QList): void {
 export function podResourceList(pod: KubeObject, which: 'requests' | 'limits', withOverhead = true): QList {
   const spec = view(pod.spec);
   let sum: QList = new Map();
-  for (const c of arr(spec.containers)) sum = addList(sum, parseList(view(c.resources)[which]));
+  for (const c of objects(spec.containers)) sum = addList(sum, parseList(view(c.resources)[which]));
   let sidecars: QList = new Map();
   const initPeak: QList = new Map();
-  for (const c of arr(spec.initContainers)) {
+  for (const c of objects(spec.initContainers)) {
     const r = parseList(view(c.resources)[which]);
     if (c.restartPolicy === 'Always') {
       sum = addList(sum, r);
@@ -143,7 +130,7 @@ export function podUsage(pod: KubeObject, now: Date): QList {
 /** The services evaluator: services, node ports (NodePort and LoadBalancer) and load balancers. */
 export function serviceUsage(svc: KubeObject): QList {
   const spec = view(svc.spec);
-  const ports = arr(spec.ports);
+  const ports = objects(spec.ports);
   const out: QList = new Map([['services', intQ(1)], ['count/services', intQ(1)]]);
   if (spec.type === 'NodePort') out.set('services.nodeports', intQ(ports.length));
   if (spec.type === 'LoadBalancer') {
@@ -197,7 +184,7 @@ export function constraintsError(group: string, resource: string, required: stri
   if (!req.length) return undefined;
   const spec = view(obj.spec);
   const missing = new Map<string, Set<string>>();
-  for (const c of [...arr(spec.containers), ...arr(spec.initContainers)]) {
+  for (const c of [...objects(spec.containers), ...objects(spec.initContainers)]) {
     const res = view(c.resources);
     const has = computeUsage(parseList(res.requests), parseList(res.limits));
     for (const r of req) {

@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../object.js';
 import type { FieldError } from '../../field.js';
 import { field } from '../../field.js';
-import type { ResourceDef } from '../../resource.js';
+import type { ResourceDef, Strategy } from '../../resource.js';
 import { age, humanDuration } from '../printers.js';
 import { isDNS1123Label } from '../../validation/names.js';
 import { ageColumn, col, list, nameColumn, str, view } from '../core/helpers.js';
@@ -97,14 +97,103 @@ export function validateCSR(obj: KubeObject): FieldError[] {
   return [...errs, ...validateConditions(obj)];
 }
 
-/** Approved, Denied and Failed conditions, once present, stay (validateConditionsUpdate). */
+type Condition = Record<string, unknown> & { type?: unknown; status?: unknown; lastUpdateTime?: unknown; lastTransitionTime?: unknown };
+
+function conditionsOf(o: KubeObject): Condition[] {
+  return list(view(o.status).conditions).filter((c): c is Condition => c !== null && typeof c === 'object');
+}
+
+function ofType(o: KubeObject, type: string): Condition[] {
+  return conditionsOf(o).filter((c) => c.type === type);
+}
+
+/**
+ * validateCertificateSigningRequestUpdate. Always: Approved, Denied and Failed conditions, once
+ * present, stay, and an issued status.certificate never changes. Except through the approval
+ * subresource (`approval: true`), Approved and Denied conditions may be neither added nor changed:
+ * deciding needs the approval subresource, whose admission asks for `approve` on the signer.
+ */
+export function csrUpdateErrors(obj: KubeObject, old: KubeObject, opts: { approval: boolean }): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const t of ['Approved', 'Denied', 'Failed']) {
+    if (ofType(obj, t).length < ofType(old, t).length) errs.push(field.forbidden('status.conditions', `updates may not remove a condition of type ${JSON.stringify(t)}`));
+  }
+  if (!opts.approval) {
+    for (const t of ['Approved', 'Denied']) {
+      const now = ofType(obj, t);
+      const before = ofType(old, t);
+      if (now.length > before.length) errs.push(field.forbidden('status.conditions', `updates may not add a condition of type ${JSON.stringify(t)}`));
+      else if (now.length === before.length && JSON.stringify(now) !== JSON.stringify(before)) {
+        errs.push(field.forbidden('status.conditions', `updates may not modify a condition of type ${JSON.stringify(t)}`));
+      }
+    }
+  }
+  const cert = str(view(obj.status).certificate);
+  const oldCert = str(view(old.status).certificate);
+  if (cert !== oldCert && oldCert) errs.push(field.forbidden('status.certificate', 'updates may not modify existing certificate content'));
+  return errs;
+}
+
+/** The main resource and status subresource rules (the approval subresource has its own, below). */
 export function validateCSRUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  const types = (o: KubeObject): Set<string> => new Set(list(view(o.status).conditions).map((c) => str(view(c).type)));
-  const now = types(obj);
-  const before = types(old);
-  return ['Approved', 'Denied', 'Failed']
-    .filter((t) => before.has(t) && !now.has(t))
-    .map((t) => field.forbidden('status.conditions', `updates may not remove a condition of type ${JSON.stringify(t)}`));
+  return csrUpdateErrors(obj, old, { approval: false });
+}
+
+/**
+ * The status strategy's preserveConditionInstances: when a /status write keeps the number of
+ * Approved (or Denied) conditions, the stored ones are kept exactly, so the signer's usual
+ * read-modify-write cannot alter a decision; when it adds or drops one, the request is left as
+ * sent and validation refuses it ("updates may not add a condition of type ...").
+ */
+function preserveDecisions(next: KubeObject, old: KubeObject): void {
+  const conds = conditionsOf(next);
+  if (!conds.length && !conditionsOf(old).length) return;
+  for (const t of ['Approved', 'Denied']) {
+    const before = ofType(old, t);
+    const idx = conds.flatMap((c, i) => (c.type === t ? [i] : []));
+    if (idx.length !== before.length) continue;
+    idx.forEach((at, k) => {
+      conds[at] = before[k]!;
+    });
+  }
+  next.status = { ...view(next.status), conditions: conds };
+}
+
+/**
+ * populateConditionTimestamps: a missing lastUpdateTime is now; a missing lastTransitionTime is
+ * kept from a stored condition of the same type and status, else now.
+ */
+export function populateConditionTimestamps(next: KubeObject, old: KubeObject, now: Date): void {
+  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const before = conditionsOf(old);
+  const conds = conditionsOf(next).map((c0) => {
+    const c = { ...c0 };
+    if (!c.lastUpdateTime) c.lastUpdateTime = stamp;
+    if (!c.lastTransitionTime) {
+      const prev = before.find((o) => o.type === c.type && o.status === c.status && o.lastTransitionTime);
+      c.lastTransitionTime = prev?.lastTransitionTime ?? stamp;
+    }
+    return c;
+  });
+  if (conds.length) next.status = { ...view(next.status), conditions: conds };
+}
+
+/**
+ * The approval subresource's strategy (csrApprovalStrategy), handed to the pipeline by its
+ * handler: only status.conditions change (spec and status.certificate stay as stored, whatever
+ * was sent), timestamps are filled, and Approved/Denied may be added.
+ */
+export function csrApprovalStrategy(now: () => Date): Pick<Strategy, 'prepareForStatusUpdate' | 'validateUpdate'> {
+  return {
+    prepareForStatusUpdate(next, requested, old) {
+      const conditions = list(view(requested.status).conditions);
+      next.spec = old.spec;
+      next.status = { ...view(old.status), conditions };
+      if (!conditions.length) delete (next.status as Record<string, unknown>).conditions;
+      populateConditionTimestamps(next, old, now());
+    },
+    validateUpdate: (obj, old) => csrUpdateErrors(obj, old, { approval: true }),
+  };
 }
 
 /** extractCSRStatus: Denied > Approved > Pending, then ",Failed" and ",Issued". */
@@ -136,6 +225,11 @@ export const certificateSigningRequestResource: ResourceDef = {
     prepareForUpdate(obj, old) {
       // The spec is immutable after creation: updates of the main resource keep the old one.
       obj.spec = old.spec;
+    },
+    prepareForStatusUpdate(next, _requested, old) {
+      // csrStatusStrategy: /status serves the signer (certificate, Failed); decisions are the approval subresource's.
+      next.spec = old.spec;
+      preserveDecisions(next, old);
     },
     validate: validateCSR,
     validateUpdate: validateCSRUpdate,

@@ -38,6 +38,11 @@ export function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
+/** A list of objects (non-objects read as empty ones). */
+export function objects(v: unknown): Obj[] {
+  return list(v).map(view);
+}
+
 export function str(v: unknown): string {
   if (typeof v === 'string') return v;
   return typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
