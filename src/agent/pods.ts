@@ -5,7 +5,7 @@
  * 5 min, first restart immediate); a pod with a deletionTimestamp is stopped and then deleted
  * with gracePeriodSeconds=0, which lets the API server remove it.
  */
-import type { Container, ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
+import type { Container, ContainerStatus, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { deepEqual, type KubeObject } from '../api/object.js';
 import { Informer, objectKey, splitKey } from '../client/informer.js';
 import { isStatus, type RestClient } from '../client/rest.js';
@@ -388,6 +388,7 @@ export class PodWorkers {
       startTime: st.startTime,
       sandboxReady: st.sandbox !== undefined,
       containers: this.observed(st, pod, pod.spec?.containers ?? []),
+      lastWrittenConditions: (st.lastWritten as { conditions?: PodCondition[] } | undefined)?.conditions,
     });
     const cmp = JSON.parse(JSON.stringify(status)) as unknown;
     if (deepEqual(cmp, st.lastWritten) || deepEqual(cmp, pod.status)) return;

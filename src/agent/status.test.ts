@@ -62,6 +62,14 @@ test('a condition keeps its lastTransitionTime while its status is unchanged', (
   assert.equal(s.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime, '2025-01-01T00:00:00Z');
 });
 
+test('the conditions the agent last wrote decide lastTransitionTime over a stale informer copy of the pod', () => {
+  // The informer still shows the pod before the agent's Ready=True write landed.
+  const stale: Pod = { ...basePod(), status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2025-01-01T00:00:00Z' }] } };
+  const written = [{ type: 'Ready', status: 'True', lastTransitionTime: '2025-01-01T00:00:05Z' }];
+  const s = computePodStatus({ pod: stale, now, hostIP: '10.0.0.1', podIP: '10.244.0.2', startTime: now, sandboxReady: true, containers: [{ name: 'c', image: 'busybox', restartCount: 0, current: info({}) }], lastWrittenConditions: written });
+  assert.equal(s.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime, '2025-01-01T00:00:05Z');
+});
+
 test('OnFailure pods succeed only when every container exited 0', () => {
   const term = (code: number) => ({ name: 'c', state: { terminated: { exitCode: code } }, ready: false, restartCount: 0, image: '', imageID: '' });
   assert.equal(podPhase('OnFailure', [term(0)]), 'Succeeded');

@@ -37,6 +37,12 @@ export interface StatusInput {
   initContainers?: ObservedContainer[];
   /** the pod is being deleted and its containers were stopped: the phase becomes terminal */
   terminating?: boolean;
+  /**
+   * The conditions this agent last wrote. They decide lastTransitionTime before the pod's own
+   * (kubelet's status manager keeps its cache for this): the pod comes from an informer that may
+   * not show the last write yet, and judging by it would move the times back and forth.
+   */
+  lastWrittenConditions?: PodCondition[];
 }
 
 /** metav1.Time: RFC 3339 in UTC with whole seconds. */
@@ -185,7 +191,7 @@ export function computePodStatus(input: StatusInput): PodStatus {
   const prevConds = pod.status?.conditions ?? [];
   const cond = (type: string, ok: boolean, reason?: string, message?: string): PodCondition => {
     const status = ok ? 'True' : 'False';
-    const old = prevConds.find((c) => c.type === type);
+    const old = input.lastWrittenConditions?.find((c) => c.type === type) ?? prevConds.find((c) => c.type === type);
     // lastTransitionTime moves only when the condition's status changes.
     const lastTransitionTime = old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : k8sTime(now);
     return { type, status, lastProbeTime: null as unknown as string, lastTransitionTime, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
