@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
 import { eventually, startTestApiServer } from '../client/test-apiserver.js';
@@ -36,8 +37,19 @@ test('a restarted agent adopts running containers, keeps their IPs reserved and 
     const before = await running(api, 'kept');
     const id = before.status?.containerStatuses?.[0]?.containerID ?? '';
     let pids: number[] = [];
-    // The container's process joins its cgroup just after the start is reported.
-    await eventually(() => (pids = (agent.runtime as ProcessRuntime).pids(id)).length > 0, 'the container process in its cgroup');
+    // The container's process joins its cgroup just after the start is reported, first as the
+    // namespace set-up shell that then execs the command: wait for `sleep` itself.
+    const cmdline = (pid: number): string => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    await eventually(() => {
+      pids = (agent.runtime as ProcessRuntime).pids(id);
+      return pids.length > 0 && pids.every((p) => cmdline(p).startsWith('sleep\0'));
+    }, 'the container process in its cgroup');
     await agent.stop();
 
     // While no agent runs, `gone` is force-deleted from the API: its sandbox is an orphan.

@@ -12,6 +12,7 @@ import type { ApiDeps } from './pipeline.js';
 import { defaultAdmissionPlugins } from './admission/index.js';
 import type { Authorizer } from './authz/types.js';
 import { RbacAuthorizer } from './authz/rbac.js';
+import { AdmissionReads } from './admission/reads.js';
 import type { AdmissionPlugin } from './admission/types.js';
 import type { Authenticator } from './authn/types.js';
 import { buildAuthentication } from './authn/chain.js';
@@ -85,6 +86,8 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     authorizer: opts.authorizer ?? rbac!,
     now: opts.now ?? (() => new Date()),
   };
+  deps.reads = new AdmissionReads(opts.store, resources, opts.log);
+  await deps.reads.start();
   deps.admission = opts.admission ?? defaultAdmissionPlugins(deps).filter((p) => !(opts.disableAdmissionPlugins ?? []).includes(p.name));
   // CSR creation records the requester (upstream does it in the CSR strategy), whatever the chain.
   deps.admission = [csrRequester, ...deps.admission];
@@ -130,6 +133,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     async stop() {
       crds.stop();
       rbac?.stop();
+      deps.reads?.stop();
       await server.close();
       await opts.audit?.close();
     },

@@ -20,6 +20,7 @@ import type { AdmissionPlugin, AdmissionAttributes, AdmissionOperation } from '.
 import { runAdmission } from './admission/types.js';
 import type { UserInfo } from './authn/types.js';
 import type { Authorizer } from './authz/types.js';
+import type { AdmissionReads } from './admission/reads.js';
 import { ResourceTable, storageKey, storagePrefix } from './resources.js';
 import { carrySystemMeta, initSystemMeta, rfc3339 } from './object-meta.js';
 
@@ -30,6 +31,8 @@ export interface ApiDeps {
   admission: AdmissionPlugin[];
   /** the request authorizer (RBAC); also asked by SubjectAccessReviews, RBAC escalation checks and impersonation */
   authorizer: Authorizer;
+  /** in-memory mirrors of what admission reads on every create (namespaces, service accounts, limit ranges, quotas) */
+  reads?: AdmissionReads;
   now: () => Date;
 }
 
@@ -149,8 +152,10 @@ function admissionAttrs(ctx: OpContext, op: AdmissionOperation, name: string, su
     dryRun: ctx.dryRun,
     warn: (m) => ctx.warnings.push(m),
     addAuditAnnotation: (k, v) => ctx.addAuditAnnotation?.(k, v),
-    list: (group, resource) => registryContext(ctx).list(group, resource),
+    list: async (group, resource) => ctx.deps.reads?.list(group, resource) ?? registryContext(ctx).list(group, resource),
     get: async (group, resource, ns, n) => {
+      const cached = ctx.deps.reads?.get(group, resource, ns, n);
+      if (cached) return cached;
       const def = ctx.deps.resources.preferred(group, resource);
       if (!def) return undefined;
       return ctx.deps.store.get(storageKey(def, ns, n));

@@ -53,8 +53,12 @@ describe('OOMKilled and previous logs (process runtime)', { skip: !root && 'need
       },
     };
     await c.k(['apply', '-f', '-'], { input: JSON.stringify(pod) });
-    const status = async (): Promise<{ restartCount: number; state: Record<string, unknown>; lastState: { terminated?: { exitCode: number; reason: string } } }> =>
-      JSON.parse(await c.k(['get', 'pod', 'crasher', '-o', 'jsonpath={.status.containerStatuses[0]}']));
+    type Status = { restartCount: number; state: Record<string, unknown>; lastState: { terminated?: { exitCode: number; reason: string } } };
+    // Empty until the agent has written the first container status (volumes, the token among them, come first).
+    const status = async (): Promise<Status> => {
+      const out = (await c.k(['get', 'pod', 'crasher', '-o', 'jsonpath={.status.containerStatuses[0]}'])).trim();
+      return out ? (JSON.parse(out) as Status) : { restartCount: 0, state: {}, lastState: {} };
+    };
     // Instance k prints "run k". While instance R+1 runs, -p (lastState.terminated) is instance R.
     await waitFor(async () => {
       const s = await status();

@@ -20,7 +20,7 @@ import { constraintsError, handles, matchingResources, usageOf } from '../../con
 import { scopesSelect } from '../../controllers/resourcequota/scopes.js';
 
 /** What the plugin needs beyond the attributes: storage for the status.used charge. */
-export type ResourceQuotaDeps = Pick<ApiDeps, 'store' | 'resources' | 'now'>;
+export type ResourceQuotaDeps = Pick<ApiDeps, 'store' | 'resources' | 'now' | 'reads'>;
 
 function status(q: KubeObject): { hard: QList; used: QList } {
   const s = (q.status ?? {}) as { hard?: unknown; used?: unknown };
@@ -102,6 +102,10 @@ export function resourceQuotaAdmission(deps: ResourceQuotaDeps): AdmissionPlugin
   const quotaDef = (): ReturnType<ResourceQuotaDeps['resources']['lookup']> => deps.resources.lookup('', 'v1', 'resourcequotas');
 
   const listQuotas = async (ns: string): Promise<KubeObject[]> => {
+    // Which quotas apply comes from the mirror when there is one (upstream's quota lister); the
+    // charge itself reads and writes each quota in storage atomically.
+    const mirrored = deps.reads?.list('', 'resourcequotas', ns);
+    if (mirrored) return mirrored;
     const def = quotaDef();
     if (!def) return [];
     return (await deps.store.list(storagePrefix(def, ns))).items;

@@ -5,7 +5,8 @@
  * naming the caller's user name or one of its groups. A dropped or expired (410) watch relists.
  */
 import type { KubeObject } from '../../api/object.js';
-import type { Store, Watch, WatchEvent } from '../../storage/store.js';
+import type { Store } from '../../storage/store.js';
+import { StoreMirror, type MirrorState } from '../store-mirror.js';
 import type { PolicyRule } from './rules.js';
 import { rulesOf } from './rules.js';
 
@@ -100,7 +101,7 @@ function indexRemove(index: Index, b: BindingEntry): void {
 }
 
 /** An immutable-by-convention set of maps, rebuilt wholesale on a relist. */
-class Snapshot {
+class Snapshot implements MirrorState {
   readonly clusterRoles = new Map<string, PolicyRule[]>();
   readonly roles = new Map<string, PolicyRule[]>();
   readonly clusterBindings = new Map<string, BindingEntry>();
@@ -196,25 +197,24 @@ export interface RbacCacheOptions {
 
 /** The cache. start() lists and begins watching; stop() ends the watch. */
 export class RbacCache {
-  private snap = new Snapshot();
-  /** revision the snapshot reflects; watch events at or below it are already included */
-  private revision = 0;
-  private watch: Watch | undefined;
-  private stopped = false;
-  private retry: NodeJS.Timeout | undefined;
+  private readonly mirror: StoreMirror<Snapshot>;
 
-  constructor(private readonly opts: RbacCacheOptions) {}
+  constructor(opts: RbacCacheOptions) {
+    this.mirror = new StoreMirror({ store: opts.store, prefix: RBAC_PREFIX, fresh: () => new Snapshot(), name: 'rbac cache', log: opts.log, retryMs: opts.retryMs });
+  }
+
+  private get snap(): Snapshot {
+    return this.mirror.state;
+  }
 
   /** Loads every RBAC object, then follows changes. */
   async start(): Promise<void> {
-    await this.relist();
+    await this.mirror.start();
   }
 
   /** Ends the watch. */
   stop(): void {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    this.watch?.stop();
+    this.mirror.stop();
   }
 
   /**
@@ -223,7 +223,7 @@ export class RbacCache {
    * reconciliation and before an escalation check denies).
    */
   async resync(): Promise<void> {
-    await this.relist();
+    await this.mirror.resync();
   }
 
   /** The rules of a ClusterRole, undefined when it does not exist. */
@@ -244,53 +244,5 @@ export class RbacCache {
   /** RoleBindings of a namespace naming any of the subject keys. */
   roleBindingsFor(namespace: string, keys: readonly string[]): BindingEntry[] {
     return collect(this.snap.nsIndex.get(namespace), keys);
-  }
-
-  private async relist(): Promise<void> {
-    const list = await this.opts.store.list(RBAC_PREFIX);
-    const snap = new Snapshot();
-    for (const o of list.items) snap.upsert(o);
-    // A concurrent relist that read newer data already won.
-    if (this.stopped || list.resourceVersion < this.revision) return;
-    this.snap = snap;
-    this.revision = list.resourceVersion;
-    this.watch?.stop();
-    const w = this.opts.store.watch(RBAC_PREFIX, { resourceVersion: list.resourceVersion });
-    this.watch = w;
-    void this.follow(w);
-  }
-
-  private apply(ev: WatchEvent): void {
-    if (ev.revision <= this.revision) return;
-    this.revision = ev.revision;
-    if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.snap.upsert(ev.object);
-    else if (ev.type === 'DELETED') this.snap.remove(ev.object);
-  }
-
-  private async follow(w: Watch): Promise<void> {
-    try {
-      for await (const ev of w) {
-        if (w !== this.watch) return;
-        this.apply(ev);
-      }
-    } catch (e) {
-      // 410 Gone (compacted past our revision) or a backend failure: relist below.
-      this.opts.log?.('rbac cache watch ended', { error: e instanceof Error ? e.message : String(e) });
-    }
-    if (this.stopped || w !== this.watch) return;
-    if ((await Promise.race([w.done, Promise.resolve('running' as const)])) === 'closed') return;
-    this.relistLater(0);
-  }
-
-  private relistLater(ms: number): void {
-    if (this.stopped) return;
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      this.relist().catch((e: unknown) => {
-        this.opts.log?.('rbac cache relist failed', { error: e instanceof Error ? e.message : String(e) });
-        this.relistLater(this.opts.retryMs ?? 1000);
-      });
-    }, ms);
-    this.retry.unref();
   }
 }

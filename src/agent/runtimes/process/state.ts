@@ -3,7 +3,7 @@
  * dir, so a new runtime instance (a restarted agent) re-adopts what is still running instead of
  * restarting it (kubelet + containerd live-restore).
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerInfo, SandboxInfo } from '../../runtime.js';
 import type { LaunchSpec } from './launch.js';
@@ -66,7 +66,13 @@ export class StateStore {
 
   /** Saves a container record into its directory. */
   saveContainer(r: ContainerRecord): void {
-    atomicWrite(join(r.dir, 'state.json'), r);
+    try {
+      atomicWrite(join(r.dir, 'state.json'), r);
+    } catch (e) {
+      // The container was removed (its directory with it) while its exit was still being recorded.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(r.dir)) return;
+      throw e;
+    }
   }
 
   /** All persisted sandboxes. */
