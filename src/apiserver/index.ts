@@ -12,6 +12,7 @@ import type { ApiDeps } from './pipeline.js';
 import { defaultAdmissionPlugins } from './admission/index.js';
 import type { Authorizer } from './authz/types.js';
 import { RbacAuthorizer } from './authz/rbac.js';
+import { NodeAuthorizer } from './authz/node.js';
 import { AdmissionReads } from './admission/reads.js';
 import type { AdmissionPlugin } from './admission/types.js';
 import type { Authenticator } from './authn/types.js';
@@ -83,7 +84,8 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     resources,
     defs: loadDefinitions(),
     admission: [],
-    authorizer: opts.authorizer ?? rbac!,
+    // The Node authorizer's narrowing of node reads in front of RBAC (authz/node.ts).
+    authorizer: opts.authorizer ?? new NodeAuthorizer(rbac!, opts.store, resources),
     now: opts.now ?? (() => new Date()),
   };
   deps.reads = new AdmissionReads(opts.store, resources, opts.log);
