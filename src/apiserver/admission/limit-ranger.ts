@@ -10,8 +10,8 @@
 import type { KubeObject } from '../../api/object.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 import { admissionForbidden } from './forbidden.js';
-import { formatQ, parseQ, type QList, type Quantity } from '../../controllers/resourcequota/quantity.js';
-import { podResourceList } from '../../controllers/resourcequota/usage.js';
+import { formatQ, parseQ, type QList, type Quantity } from '../../api/quota/quantity.js';
+import { podResourceList } from '../../api/quota/usage.js';
 import { objects, str, view } from '../../api/registry/core/helpers.js';
 
 type Obj = Record<string, unknown>;

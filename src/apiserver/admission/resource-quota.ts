@@ -15,9 +15,9 @@ import type { ApiDeps } from '../pipeline.js';
 import { storageKey, storagePrefix } from '../resources.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './types.js';
 import { admissionForbidden } from './forbidden.js';
-import { addList, cmpQ, formatQ, listToJson, maskList, parseList, removeZeros, subtractNonNegative, type QList } from '../../controllers/resourcequota/quantity.js';
-import { constraintsError, handles, matchingResources, usageOf } from '../../controllers/resourcequota/usage.js';
-import { scopesSelect } from '../../controllers/resourcequota/scopes.js';
+import { addList, cmpQ, formatQ, listToJson, maskList, parseList, removeZeros, subtractNonNegative, type QList } from '../../api/quota/quantity.js';
+import { constraintsError, handles, matchingResources, usageOf } from '../../api/quota/usage.js';
+import { scopesSelect } from '../../api/quota/scopes.js';
 
 /** What the plugin needs beyond the attributes: storage for the status.used charge. */
 export type ResourceQuotaDeps = Pick<ApiDeps, 'store' | 'resources' | 'now' | 'reads'>;

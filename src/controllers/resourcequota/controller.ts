@@ -15,8 +15,8 @@ import { WorkQueue } from '../../client/workqueue.js';
 import type { Controller, ControllerConstructor, ControllerContext } from '../common/controller.js';
 import { runWorkers } from '../common/worker.js';
 import { decideStatus, type TrackedKind } from './decide.js';
-import { matchingResources, usageOf } from './usage.js';
-import { parseList, sameList } from './quantity.js';
+import { matchingResources, usageOf } from '../../api/quota/usage.js';
+import { parseList, sameList } from '../../api/quota/quantity.js';
 
 const QUOTAS = { group: '', version: 'v1', resource: 'resourcequotas' };
 const BY_NAMESPACE = 'resourcequota/namespace';

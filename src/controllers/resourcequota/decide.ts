@@ -5,9 +5,9 @@
  * tracked resources nothing uses — or undefined when nothing changed.
  */
 import type { KubeObject } from '../../api/object.js';
-import { addList, listToJson, maskList, parseList, sameList, zeroQ, type QList } from './quantity.js';
-import { matchingResources, usageOf } from './usage.js';
-import { scopesSelect } from './scopes.js';
+import { addList, listToJson, maskList, parseList, sameList, zeroQ, type QList } from '../../api/quota/quantity.js';
+import { matchingResources, usageOf } from '../../api/quota/usage.js';
+import { scopesSelect } from '../../api/quota/scopes.js';
 
 /** A kind the controller can count. */
 export interface TrackedKind {

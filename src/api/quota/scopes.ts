@@ -3,10 +3,10 @@
  * selects. Only pods can match a scope (upstream's other evaluators match no scope), and
  * generic.Matches needs the quota to track one of the kind's resources too.
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../object.js';
 import { matchingResources } from './usage.js';
 import { parseList } from './quantity.js';
-import { objects, str, view } from '../../api/registry/core/helpers.js';
+import { objects, str, view } from '../registry/core/helpers.js';
 
 /** One ScopedResourceSelectorRequirement. */
 export interface ScopeRequirement {

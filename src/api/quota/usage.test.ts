@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../object.js';
 import { listToJson } from './quantity.js';
 import { constraintsError, handles, matchingResources, podUsage, pvcUsage, serviceUsage, usageOf } from './usage.js';
 import { isBestEffort, podMatchesScope, quotaMatches } from './scopes.js';

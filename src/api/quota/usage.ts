@@ -4,9 +4,9 @@
  * quota's scopes select an object. Pure functions over JSON objects, shared by the ResourceQuota
  * admission plugin (charge on create) and the resourcequota controller (recompute from objects).
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../object.js';
 import { addList, intQ, parseList, parseQ, type QList, type Quantity, addQ, cmpQ } from './quantity.js';
-import { objects, str, view } from '../../api/registry/core/helpers.js';
+import { objects, str, view } from '../registry/core/helpers.js';
 
 /** ObjectCountQuotaResourceNameFor: count/<resource> for the core group, count/<resource>.<group> otherwise. */
 export function countName(group: string, resource: string): string {
