@@ -6,38 +6,25 @@
 import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { isStatus } from '../../client/rest.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerConstructor, ControllerContext } from '../common/controller.js';
-import { runWorkers, type ReconcileResult } from '../common/worker.js';
+import type { ControllerConstructor, ControllerContext } from '../common/controller.js';
+import { QueueController } from '../common/queue-controller.js';
+import type { ReconcileResult } from '../common/worker.js';
 import { isBootstrapTokenSecret, tokenExpiration } from './token.js';
 
 const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
 
 /** The running token cleaner. */
-export class TokenCleanerController implements Controller {
+export class TokenCleanerController extends QueueController {
   readonly name = 'tokencleaner';
-  readonly queue: WorkQueue;
   private readonly secrets: Informer;
-  private workers: Promise<void> | undefined;
 
-  constructor(private readonly ctx: ControllerContext) {
-    this.queue = new WorkQueue({ clock: ctx.clock });
+  constructor(ctx: ControllerContext) {
+    super(ctx, 1);
     this.secrets = ctx.informers.informerFor(SECRETS);
     const enqueue = (s: KubeObject): void => {
       if (isBootstrapTokenSecret(s) && s.metadata.name) this.queue.add(`${s.metadata.namespace}/${s.metadata.name}`);
     };
     this.secrets.addHandlers({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n) });
-  }
-
-  /** Starts the worker. */
-  start(): void {
-    this.workers = runWorkers(this.queue, (k) => this.reconcile(k), { workers: 1, name: this.name, log: this.ctx.log });
-  }
-
-  /** Stops the worker. */
-  async stop(): Promise<void> {
-    this.queue.shutDown();
-    await this.workers;
   }
 
   /** evalSecret: delete when expired, else come back at expiry. */

@@ -1,9 +1,8 @@
 /** What the certificate controllers share: the resource references, the CA material and the queue-driven controller shape. */
 import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerContext } from '../common/controller.js';
-import { runWorkers } from '../common/worker.js';
+import type { ControllerContext } from '../common/controller.js';
+import { QueueController } from '../common/queue-controller.js';
 
 /** certificates.k8s.io/v1 certificatesigningrequests. */
 export const CSRS = { group: 'certificates.k8s.io', version: 'v1', resource: 'certificatesigningrequests' };
@@ -24,37 +23,17 @@ export function rfc3339(d: Date): string {
 
 /**
  * A controller that reconciles CSRs by name: every add and update of a CertificateSigningRequest
- * enqueues it, and `workers` workers call reconcile (csrsigning and csrapproving both work so).
+ * enqueues it (csrsigning and csrapproving both work so).
  */
-export abstract class CsrQueueController implements Controller {
-  abstract readonly name: string;
-  readonly queue: WorkQueue;
+export abstract class CsrQueueController extends QueueController {
   protected readonly csrs: Informer;
-  private workers: Promise<void> | undefined;
 
-  constructor(
-    protected readonly ctx: ControllerContext,
-    private readonly workerCount = 1,
-  ) {
-    this.queue = new WorkQueue({ clock: ctx.clock });
+  constructor(ctx: ControllerContext, workerCount = 1) {
+    super(ctx, workerCount);
     this.csrs = ctx.informers.informerFor(CSRS);
     const enqueue = (o: KubeObject): void => {
       if (o.metadata.name) this.queue.add(o.metadata.name);
     };
     this.csrs.addHandlers({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n) });
-  }
-
-  /** Acts on one CSR by name. */
-  abstract reconcile(name: string): Promise<void>;
-
-  /** Starts the workers. */
-  start(): void {
-    this.workers = runWorkers(this.queue, (k) => this.reconcile(k), { workers: this.workerCount, name: this.name, log: this.ctx.log });
-  }
-
-  /** Stops the workers. */
-  async stop(): Promise<void> {
-    this.queue.shutDown();
-    await this.workers;
   }
 }

@@ -10,9 +10,8 @@ import { deepEqual } from '../../api/object.js';
 import { matchLabelSelector } from '../../api/validation/selector.js';
 import type { Informer } from '../../client/informer.js';
 import { isStatus } from '../../client/rest.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerContext } from '../common/controller.js';
-import { runWorkers } from '../common/worker.js';
+import type { ControllerContext } from '../common/controller.js';
+import { QueueController } from '../common/queue-controller.js';
 
 /** The ClusterRoles resource. */
 export const CLUSTERROLES = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles' };
@@ -49,30 +48,17 @@ export function aggregatedRules(role: KubeObject, all: readonly KubeObject[]): u
 }
 
 /** The running controller. */
-export class ClusterRoleAggregationController implements Controller {
+export class ClusterRoleAggregationController extends QueueController {
   readonly name = 'clusterrole-aggregation';
-  readonly queue: WorkQueue;
   private readonly roles: Informer;
-  private workers: Promise<void> | undefined;
 
-  constructor(private readonly ctx: ControllerContext) {
-    this.queue = new WorkQueue({ clock: ctx.clock });
+  constructor(ctx: ControllerContext) {
+    super(ctx, 1);
     this.roles = ctx.informers.informerFor(CLUSTERROLES);
     const enqueueAll = (): void => {
       for (const r of this.roles.list()) if (selectorsOf(r)) this.queue.add(r.metadata.name ?? '');
     };
     this.roles.addHandlers({ onAdd: enqueueAll, onUpdate: enqueueAll, onDelete: enqueueAll });
-  }
-
-  /** Starts the worker. */
-  start(): void {
-    this.workers = runWorkers(this.queue, (k) => this.reconcile(k), { workers: 1, name: this.name, log: this.ctx.log });
-  }
-
-  /** Stops the worker. */
-  async stop(): Promise<void> {
-    this.queue.shutDown();
-    await this.workers;
   }
 
   /** syncClusterRole: apply the union of the selected roles' rules when it differs. */

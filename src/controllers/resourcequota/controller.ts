@@ -11,9 +11,8 @@
 import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { isStatus } from '../../client/rest.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerConstructor, ControllerContext } from '../common/controller.js';
-import { runWorkers } from '../common/worker.js';
+import type { ControllerConstructor, ControllerContext } from '../common/controller.js';
+import { QueueController } from '../common/queue-controller.js';
 import { decideStatus, type TrackedKind } from './decide.js';
 import { matchingResources, usageOf } from '../../api/quota/usage.js';
 import { parseList, sameList } from '../../api/quota/quantity.js';
@@ -40,18 +39,16 @@ export interface ResourceQuotaControllerOptions {
 }
 
 /** The running resource quota controller. */
-export class ResourceQuotaController implements Controller {
+export class ResourceQuotaController extends QueueController {
   readonly name = 'resourcequota';
-  readonly queue: WorkQueue;
   private readonly quotas: Informer;
   private readonly informed = new Map<string, Informer>();
   private readonly resyncMs: number;
   private discovered: Map<string, TrackedKind> | undefined;
-  private workers: Promise<void> | undefined;
 
-  constructor(private readonly ctx: ControllerContext, private readonly opts: ResourceQuotaControllerOptions = {}) {
+  constructor(ctx: ControllerContext, private readonly opts: ResourceQuotaControllerOptions = {}) {
+    super(ctx, opts.workers ?? 2);
     this.resyncMs = opts.resyncPeriodMs ?? 30_000;
-    this.queue = new WorkQueue({ clock: ctx.clock });
     this.quotas = ctx.informers.informerFor(QUOTAS, { [BY_NAMESPACE]: byNamespace });
     this.quotas.addHandlers({
       onAdd: (q) => this.enqueue(q),
@@ -86,17 +83,6 @@ export class ResourceQuotaController implements Controller {
       const hard = parseList(((q.spec ?? {}) as { hard?: unknown }).hard);
       if (matchingResources(kind.group, kind.resource, hard.keys()).length) this.enqueue(q);
     }
-  }
-
-  /** Starts the workers. */
-  start(): void {
-    this.workers = runWorkers(this.queue, (k) => this.reconcile(k), { workers: this.opts.workers ?? 2, name: this.name, log: this.ctx.log });
-  }
-
-  /** Stops the workers. */
-  async stop(): Promise<void> {
-    this.queue.shutDown();
-    await this.workers;
   }
 
   /** The objects of a kind in a namespace: from the cache, or listed live for kinds without an informer. */

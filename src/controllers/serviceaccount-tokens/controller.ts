@@ -9,9 +9,8 @@
 import type { KubeObject } from '../../api/object.js';
 import type { Informer } from '../../client/informer.js';
 import { isStatus } from '../../client/rest.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import type { Controller, ControllerConstructor, ControllerContext } from '../common/controller.js';
-import { runWorkers } from '../common/worker.js';
+import type { ControllerConstructor, ControllerContext } from '../common/controller.js';
+import { QueueController } from '../common/queue-controller.js';
 
 const SECRETS = { group: '', version: 'v1', resource: 'secrets' };
 const SERVICE_ACCOUNTS = { group: '', version: 'v1', resource: 'serviceaccounts' };
@@ -48,17 +47,15 @@ export function tokenSecretNeeds(secret: KubeObject, sa: KubeObject | undefined,
 }
 
 /** The running tokens controller. */
-export class TokensController implements Controller {
+export class TokensController extends QueueController {
   readonly name = 'serviceaccount-token';
-  readonly queue: WorkQueue;
   private readonly secrets: Informer;
   private readonly accounts: Informer;
   private readonly caPem: string;
-  private workers: Promise<void> | undefined;
 
-  constructor(private readonly ctx: ControllerContext, private readonly opts: TokensControllerOptions) {
+  constructor(ctx: ControllerContext, private readonly opts: TokensControllerOptions) {
+    super(ctx, opts.workers ?? 1);
     this.caPem = opts.caPem ?? ctx.client.opts.caPem;
-    this.queue = new WorkQueue({ clock: ctx.clock });
     this.secrets = ctx.informers.informerFor(SECRETS);
     this.accounts = ctx.informers.informerFor(SERVICE_ACCOUNTS);
     const secretChanged = (s: KubeObject): void => {
@@ -73,17 +70,6 @@ export class TokensController implements Controller {
         }
       },
     });
-  }
-
-  /** Starts the workers. */
-  start(): void {
-    this.workers = runWorkers(this.queue, (k) => this.reconcile(k), { workers: this.opts.workers ?? 1, name: this.name, log: this.ctx.log });
-  }
-
-  /** Stops the workers. */
-  async stop(): Promise<void> {
-    this.queue.shutDown();
-    await this.workers;
   }
 
   /** syncSecret(ns/name): fill, repair or delete one token Secret. */
